@@ -1,2 +1,9 @@
+from . import law
 from . import models
 from . import wizard
+
+
+def _post_init_hook(env):
+    """The Belgian ladder for every company already on the Belgian chart."""
+    env["account.dunning.level"]._create_default_levels(
+        env["res.company"]._dunning_default_companies())

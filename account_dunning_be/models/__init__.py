@@ -1,1 +1,10 @@
-
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import account_dunning_level
+from . import account_dunning_letter
+from . import account_move
+from . import account_chart_template
+from . import ir_module
+from . import account_dunning_rate
+from . import account_dunning_court_cost

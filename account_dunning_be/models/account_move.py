@@ -1,0 +1,469 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_round
+
+from .. import law
+
+_logger = logging.getLogger(__name__)
+
+CRON_CURSOR = "account_dunning_be.cron_cursor"
+
+
+def _dec(value, digits=2):
+    """An Odoo float amount as the Decimal law/ takes."""
+    return Decimal(str(float_round(value or 0.0, precision_digits=digits)))
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_level_id = fields.Many2one(
+        "account.dunning.level", string="Dunning level", readonly=True, copy=False, index=True,
+        tracking=True,
+    )
+    dunning_last_date = fields.Date(string="Last dunning step", readonly=True, copy=False)
+    dunning_next_date = fields.Date(
+        string="Next dunning step", compute="_compute_dunning_next_date", store=True,
+        index=True, copy=False,
+    )
+    dunning_days_overdue = fields.Integer(
+        string="Days overdue", compute="_compute_dunning_days_overdue"
+    )
+    dunning_blocked = fields.Boolean(string="Dunning blocked", copy=False, tracking=True)
+    dunning_block_reason = fields.Selection(
+        [("disputed", "Disputed"), ("payment_plan", "Payment plan agreed"), ("other", "Other")],
+        string="Block reason", copy=False, tracking=True,
+    )
+    dunning_block_note = fields.Char(string="Block note", copy=False)
+    dunning_block_until = fields.Date(
+        string="Blocked until", copy=False,
+        help="Dunning resumes the day after; leave empty to block until unblocked by hand.",
+    )
+    dunning_letter_line_ids = fields.One2many(
+        "account.dunning.letter.line", "move_id", string="Dunning history"
+    )
+    dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+    dunning_interest = fields.Monetary(
+        string="Interest to date", compute="_compute_dunning_interest",
+        currency_field="currency_id",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("move_type", "state", "invoice_date_due", "invoice_date", "dunning_level_id",
+                 "dunning_last_date", "company_id.dunning_grace_days")
+    def _compute_dunning_next_date(self):
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        (self - invoices).dunning_next_date = False
+        ladders = self.env["account.dunning.level"]._get_ladders(invoices.company_id)
+        for move in invoices:
+            level = ladders[move.company_id.id].get(move.dunning_level_id.id or None)
+            if not level:
+                move.dunning_next_date = False
+            elif move.dunning_level_id:
+                move.dunning_next_date = move.dunning_last_date + timedelta(days=level.delay)
+            else:
+                start = move.invoice_date_due or move.invoice_date
+                move.dunning_next_date = start and start + timedelta(
+                    days=level.delay + move.company_id.dunning_grace_days)
+
+    def _compute_dunning_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            due = move.invoice_date_due or move.invoice_date
+            open_invoice = move.move_type == "out_invoice" and move.state == "posted" \
+                and move.payment_state in ("not_paid", "partial")
+            move.dunning_days_overdue = max((today - due).days, 0) if open_invoice and due else 0
+
+    @api.depends("dunning_letter_line_ids")
+    def _compute_dunning_letter_count(self):
+        for move in self:
+            move.dunning_letter_count = len(move.dunning_letter_line_ids.letter_id)
+
+    def _compute_dunning_interest(self):
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        (self - invoices).dunning_interest = 0.0
+        claims = invoices._dunning_compute_claims(fields.Date.context_today(self))
+        for move in invoices:
+            move.dunning_interest = float(claims[move.id]["interest"])
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: what may be claimed
+    # ------------------------------------------------------------
+
+    def _dunning_balance_steps(self):
+        """{invoice id: [(date, outstanding)]} in the invoice currency, from the reconciliation.
+
+        The first step is the invoice total on the invoice date; each later step is what
+        remained after the payments or credit notes of that date. One query for all invoices.
+        """
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
+        paid_by_date = defaultdict(lambda: defaultdict(float))
+        partials = self.env["account.partial.reconcile"].search_read(
+            [("debit_move_id", "in", receivable.ids)],
+            ["debit_move_id", "debit_amount_currency", "max_date"],
+        )
+        move_of_line = {line.id: line.move_id.id for line in receivable}
+        for partial in partials:
+            move_id = move_of_line[partial["debit_move_id"][0]]
+            paid_by_date[move_id][partial["max_date"]] += partial["debit_amount_currency"]
+        steps = {}
+        for move in self:
+            start = min(filter(None, (move.invoice_date, move.invoice_date_due, move.date)))
+            outstanding = _dec(move.amount_total)
+            move_steps = [(start, outstanding)]
+            for day, amount in sorted(paid_by_date[move.id].items()):
+                outstanding = max(outstanding - _dec(amount), Decimal(0))
+                if day <= start:
+                    move_steps[0] = (start, outstanding)
+                else:
+                    move_steps.append((day, outstanding))
+            steps[move.id] = move_steps
+        return steps
+
+    def _dunning_first_reminders(self):
+        """{invoice id: (date sent, channel)} of the first reminder each invoice received.
+
+        Book XIX counts the consumer's waiting period from it; a registered letter counts
+        from its deposit date.
+        """
+        lines = self.env["account.dunning.letter.line"].search(
+            [("move_id", "in", self.ids), ("is_due", "=", True),
+             ("state", "in", ("sent", "printed"))],
+            order="date, id",
+        )
+        first = {}
+        for line in lines:
+            if line.move_id.id in first:
+                continue
+            letter = line.letter_id
+            sent_on = letter.registered_date or letter.date
+            first[line.move_id.id] = (sent_on, "email" if letter.by_email else "post")
+        return first
+
+    def _dunning_compute_claims(self, on_date, level=None):
+        """What may lawfully be claimed for each invoice on ``on_date``.
+
+        Returns {invoice id: dict(amount_residual, days_late, interest, interest_periods,
+        interest_error, flat_fee, penalty, damages_announced)}, Decimals in the invoice
+        currency. ``level`` limits the claims to what that level asks for; without a level,
+        everything the law and the company's terms allow is computed. Every figure comes
+        from law/.
+        """
+        Rate = self.env["account.dunning.rate"]
+        b2b_table = Rate._get_rate_table("b2b")
+        legal_table = Rate._get_rate_table("legal")
+        steps_by_move = self._dunning_balance_steps()
+        first_reminders = self._dunning_first_reminders()
+        eur = self.env.ref("base.EUR")
+        claims = {}
+        for move in self:
+            company = move.company_id
+            partner = move.commercial_partner_id
+            due = move.invoice_date_due or move.invoice_date
+            residual = _dec(move.amount_residual)
+            steps = steps_by_move[move.id]
+            claim = {
+                "amount_residual": residual,
+                "days_late": max((on_date - due).days, 0),
+                "interest": Decimal(0),
+                "interest_periods": [],
+                "interest_error": False,
+                "flat_fee": Decimal(0),
+                "penalty": Decimal(0),
+                "damages_announced": Decimal(0),
+            }
+            claims[move.id] = claim
+            if on_date <= due:
+                continue
+            contract_rate = _dec(company.dunning_interest_rate) or None
+            if partner.dunning_is_b2b:
+                # law of 2 August 2002: interest from the day after the due date, no notice
+                start = due + timedelta(days=1)
+                table = None if contract_rate else b2b_table
+                if level is None or level.claim_flat_fee:
+                    if company.dunning_flat_fee:
+                        claim["flat_fee"] = move._dunning_in_currency(
+                            law.flat_fee_b2b(), eur, on_date)
+                if (level is None or level.claim_penalty) and company.dunning_penalty_percent:
+                    claim["penalty"] = law.penalty_clause(
+                        residual, _dec(company.dunning_penalty_percent),
+                        minimum=_dec(company.dunning_penalty_min) or None,
+                        maximum=_dec(company.dunning_penalty_max) or None,
+                    )
+            else:
+                # Book XIX: nothing before the waiting period after the first reminder ends
+                if company.dunning_consumer_damages:
+                    claim["damages_announced"] = law.b2c_damages_cap(residual)
+                reminder = first_reminders.get(move.id)
+                if not reminder:
+                    continue
+                start = law.b2c_waiting_period_end(*reminder) + timedelta(days=1)
+                if on_date < start:
+                    continue
+                table = b2b_table if contract_rate else legal_table
+                if (level is None or level.claim_penalty) and company.dunning_consumer_damages:
+                    claim["penalty"] = claim["damages_announced"]
+            if level is not None and not level.claim_interest:
+                continue
+            try:
+                result = law.late_interest(
+                    steps, start, on_date, rate_table=table, fixed_rate=contract_rate)
+            except law.MissingRate as error:
+                claim["interest_error"] = str(error)
+                continue
+            claim["interest"] = result.amount
+            claim["interest_periods"] = [
+                {"date_from": str(p.date_from), "date_to": str(p.date_to), "days": p.days,
+                 "base": str(p.base), "rate": str(p.rate), "amount": str(p.amount)}
+                for p in result.periods
+            ]
+        return claims
+
+    def _dunning_in_currency(self, amount_eur, eur, on_date):
+        """A legal figure in euro, in the invoice's currency."""
+        self.ensure_one()
+        if self.currency_id == eur:
+            return amount_eur
+        converted = eur._convert(float(amount_eur), self.currency_id, self.company_id, on_date)
+        return _dec(converted)
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: escalation
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_dunning_due_domain(self, today):
+        """Open customer invoices whose next dunning step has come."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("dunning_next_date", "<=", today),
+            ("commercial_partner_id.dunning_excluded", "=", False),
+            "|", ("dunning_blocked", "=", False),
+            ("dunning_block_until", "<", today),
+        ]
+
+    @api.model
+    def _dunning_recompute_next_date(self, companies):
+        """After a change of the ladder: the next steps of the open invoices follow it."""
+        moves = self.search([
+            ("company_id", "in", companies.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ])
+        self.env.add_to_compute(self._fields["dunning_next_date"], moves)
+
+    def _dunning_escalate(self, today=None):
+        """Take the invoices of ``self`` (all invoices when empty) whose next step has come
+        one level up: one letter per customer, level and currency; the customer's other
+        overdue invoices are listed in it for information.
+
+        A customer that fails is logged and skipped; the others go on. Returns the letters.
+        """
+        today = today or fields.Date.context_today(self)
+        domain = self._get_dunning_due_domain(today)
+        if self:
+            domain = [("id", "in", self.ids)] + domain
+        due = self.search(domain, order="commercial_partner_id, invoice_date_due, id")
+        due = due.filtered(lambda m: m.amount_residual >= m.company_id.dunning_min_amount
+                           and m.amount_residual > 0)
+        groups = due.grouped(lambda m: (m.company_id, m.commercial_partner_id))
+        if not due:
+            return self.env["account.dunning.letter"]
+
+        others = self.search([
+            ("commercial_partner_id", "in", due.commercial_partner_id.ids),
+            ("company_id", "in", due.company_id.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", today),
+            ("id", "not in", due.ids),
+        ])
+        others_by_key = others.grouped(lambda m: (m.company_id, m.commercial_partner_id))
+        ladders = self.env["account.dunning.level"]._get_ladders(due.company_id)
+        claims = (due | others)._dunning_compute_claims(today)
+
+        letters = self.env["account.dunning.letter"]
+        for key in groups:
+            company, partner = key
+            try:
+                with self.env.cr.savepoint():
+                    letters |= groups[key]._dunning_create_letters(
+                        today, ladders[company.id], claims, others_by_key.get(key, self))
+            except Exception:
+                _logger.exception("Dunning of %s (%s) failed; the others go on",
+                                  partner.display_name, company.name)
+        return letters
+
+    def _dunning_create_letters(self, today, ladder, claims, others):
+        """The letters of one customer: ``self`` are its invoices due for their next level."""
+        Letter = self.env["account.dunning.letter"]
+        partner = self.commercial_partner_id
+        company = self.company_id
+        contact = partner._get_dunning_contact()
+        by_level = self.grouped(
+            lambda m: (ladder[m.dunning_level_id.id or None], m.currency_id))
+        letters = Letter
+        for (level, currency), moves in by_level.items():
+            level_claims = moves._dunning_compute_claims(today, level) if (
+                not level.claim_interest or not level.claim_flat_fee or not level.claim_penalty
+            ) else claims
+            if level.min_amount and sum(moves.mapped("amount_residual")) < level.min_amount:
+                continue
+            line_vals = [
+                moves._prepare_dunning_line_vals(move, level_claims[move.id], True)
+                for move in moves
+            ] + [
+                others._prepare_dunning_line_vals(move, claims[move.id], False)
+                for move in others.filtered(lambda m: m.currency_id == currency)
+            ]
+            vals = self._prepare_dunning_letter_vals(today, level, currency, contact)
+            vals["line_ids"] = [fields.Command.create(line) for line in line_vals]
+            errors = {level_claims[m.id]["interest_error"] for m in moves} - {False}
+            if errors:
+                vals["review_reason"] = "\n".join(sorted(errors))
+            letter = Letter.create(vals)
+            if not contact.email and level.action_email:
+                letter.message_post(body=self.env._(
+                    "%(customer)s has no e-mail address: this reminder goes by post.",
+                    customer=contact.display_name))
+            moves._dunning_set_step(level, today)
+            moves._message_log_batch(bodies={
+                move.id: self.env._(
+                    "Dunning level %(level)s reached: letter %(letter)s.",
+                    level=level.name, letter=letter.name)
+                for move in moves
+            })
+            if level.action_call:
+                letter.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    summary=self.env._("Call %(customer)s about the overdue invoices",
+                                       customer=partner.display_name),
+                    user_id=(level.call_user_id or moves[0].invoice_user_id
+                             or self.env.user).id,
+                )
+            if company.dunning_auto_send and letter.by_email and letter.by_post == "none" \
+                    and not letter.review_reason:
+                letter.action_send()
+            letters |= letter
+        return letters
+
+    def _dunning_set_step(self, level, on_date):
+        """Record the dunning step the invoices of ``self`` reached.
+
+        One UPDATE for all: ``account.move.write`` re-checks and re-synchronises the lines
+        of every invoice, queries per invoice for two fields no accounting depends on.
+        """
+        self.flush_recordset(["dunning_level_id", "dunning_last_date"])
+        self.env.cr.execute(SQL(
+            "UPDATE account_move SET dunning_level_id = %s, dunning_last_date = %s "
+            "WHERE id IN %s",
+            level.id or None, on_date or None, tuple(self.ids),
+        ))
+        self.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
+        self.modified(["dunning_level_id", "dunning_last_date"])
+
+    def _prepare_dunning_letter_vals(self, today, level, currency, contact):
+        partner = self.commercial_partner_id
+        has_email = bool(contact.email)
+        by_post = "registered" if level.action_registered else (
+            "letter" if level.action_letter or (level.action_email and not has_email) else "none")
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": partner.id,
+            "contact_id": contact.id,
+            "level_id": level.id,
+            "date": today,
+            "currency_id": currency.id,
+            "lang": contact.lang or partner.lang,
+            "by_email": level.action_email and has_email,
+            "by_post": by_post,
+            "is_b2b": partner.dunning_is_b2b,
+        }
+
+    def _prepare_dunning_line_vals(self, move, claim, is_due):
+        vals = {
+            "move_id": move.id,
+            "is_due": is_due,
+            "date_due": move.invoice_date_due or move.invoice_date,
+            "amount_total": move.amount_total,
+            "amount_residual": float(claim["amount_residual"]),
+            "days_late": claim["days_late"],
+        }
+        if is_due:
+            vals.update({
+                "previous_level_id": move.dunning_level_id.id,
+                "previous_date": move.dunning_last_date,
+                "interest": float(claim["interest"]),
+                "interest_periods": claim["interest_periods"],
+                "flat_fee": float(claim["flat_fee"]),
+                "penalty": float(claim["penalty"]),
+                "damages_announced": float(claim["damages_announced"]),
+            })
+        return vals
+
+    # ------------------------------------------------------------
+    # PUBLIC ACTIONS
+    # ------------------------------------------------------------
+
+    def action_dunning_escalate(self):
+        """Escalate now: what the nightly run does, for the selected invoices."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        if not invoices:
+            raise UserError(self.env._("Select customer invoices to escalate."))
+        letters = invoices._dunning_escalate()
+        if not letters:
+            raise UserError(self.env._(
+                "None of the selected invoices is due for its next dunning step today "
+                "(paid, blocked, excluded, below the minimum, already escalated today, or at "
+                "the last level)."))
+        return letters._get_records_action(name=self.env._("Dunning letters"))
+
+    def action_open_dunning_letters(self):
+        self.ensure_one()
+        return self.dunning_letter_line_ids.letter_id._get_records_action(
+            name=self.env._("Dunning letters"))
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_account_dunning(self, batch_size=200):
+        """Nightly escalation, a batch of customers at a time.
+
+        The runner commits after each call and calls again while customers remain. A
+        cursor (the last customer done today) makes a crashed run resume where it stopped
+        and keeps a customer that fails from blocking the others.
+        """
+        today = fields.Date.context_today(self)
+        Param = self.env["ir.config_parameter"].sudo()
+        day, _sep, last_id = (Param.get_param(CRON_CURSOR) or "").partition(":")
+        after = int(last_id) if day == str(today) and last_id else 0
+        domain = self._get_dunning_due_domain(today)
+        partners = sorted(
+            (partner for [partner] in self._read_group(domain, ["commercial_partner_id"])
+             if partner.id > after),
+            key=lambda partner: partner.id,
+        )
+        batch = self.env["res.partner"].concat(*partners[:batch_size])
+        letters = self.env["account.dunning.letter"]
+        if batch:
+            moves = self.search(domain + [("commercial_partner_id", "in", batch.ids)])
+            letters = moves._dunning_escalate(today)
+            Param.set_param(CRON_CURSOR, f"{today}:{batch[-1].id}")
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=len(partners) - len(batch))
+        return letters

@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dunning_interest_rate = fields.Float(
+        string="Contractual interest rate",
+        digits=(16, 2),
+        help="Late payment interest agreed in your terms and conditions, percent a year. "
+        "Leave 0 to claim the statutory rate (B2B: law of 2 August 2002; consumers: the "
+        "legal interest rate). A consumer is never charged more than the B2B statutory rate.",
+    )
+    dunning_penalty_percent = fields.Float(
+        string="Penalty clause",
+        digits=(16, 2),
+        help="Lump-sum damages agreed in your terms and conditions, percent of the amount due. "
+        "0 means your terms have no penalty clause and none is claimed.",
+    )
+    dunning_penalty_min = fields.Monetary(string="Penalty minimum", currency_field="currency_id")
+    dunning_penalty_max = fields.Monetary(string="Penalty maximum", currency_field="currency_id")
+    dunning_consumer_damages = fields.Boolean(
+        string="Consumer damages clause",
+        default=True,
+        help="Your terms with consumers provide lump-sum damages within the limits of "
+        "Book XIX of the Code of Economic Law (reciprocal clause). Letters to consumers then "
+        "claim the Book XIX cap once the 14-day waiting period is over.",
+    )
+    dunning_flat_fee = fields.Boolean(
+        string="Claim the flat recovery fee",
+        default=True,
+        help="EUR 40 per late-paid invoice between enterprises (law of 2 August 2002, art. 6).",
+    )
+    dunning_min_amount = fields.Monetary(
+        string="Dunning minimum amount",
+        currency_field="currency_id",
+        help="Invoices whose outstanding balance is below this amount are not dunned.",
+    )
+    dunning_grace_days = fields.Integer(
+        string="Days of grace", help="Days added after the due date before the first level."
+    )
+    dunning_auto_send = fields.Boolean(
+        string="Send dunning e-mails automatically",
+        help="When set, the nightly run sends the e-mail letters it creates; otherwise every "
+        "letter waits for review.",
+    )
+    dunning_bailiff_estimate = fields.Monetary(
+        string="Bailiff cost estimate", currency_field="currency_id"
+    )
+    dunning_lawyer_estimate = fields.Monetary(
+        string="Lawyer cost estimate", currency_field="currency_id"
+    )
+    dunning_level_ids = fields.One2many("account.dunning.level", "company_id")
+
+    @api.model
+    def _dunning_default_companies(self):
+        """Companies that should have the Belgian default levels: the Belgian chart."""
+        return self.search([("chart_template", "=like", "be%")])

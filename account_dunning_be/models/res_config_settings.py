@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dunning_interest_rate = fields.Float(
+        related="company_id.dunning_interest_rate", readonly=False
+    )
+    dunning_penalty_percent = fields.Float(
+        related="company_id.dunning_penalty_percent", readonly=False
+    )
+    dunning_penalty_min = fields.Monetary(related="company_id.dunning_penalty_min", readonly=False)
+    dunning_penalty_max = fields.Monetary(related="company_id.dunning_penalty_max", readonly=False)
+    dunning_consumer_damages = fields.Boolean(
+        related="company_id.dunning_consumer_damages", readonly=False
+    )
+    dunning_flat_fee = fields.Boolean(related="company_id.dunning_flat_fee", readonly=False)
+    dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
+    dunning_grace_days = fields.Integer(related="company_id.dunning_grace_days", readonly=False)
+    dunning_auto_send = fields.Boolean(related="company_id.dunning_auto_send", readonly=False)
+    dunning_bailiff_estimate = fields.Monetary(
+        related="company_id.dunning_bailiff_estimate", readonly=False
+    )
+    dunning_lawyer_estimate = fields.Monetary(
+        related="company_id.dunning_lawyer_estimate", readonly=False
+    )

@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_partner_type = fields.Selection(
+        [("auto", "Automatic"), ("b2b", "Enterprise (B2B)"), ("b2c", "Consumer (B2C)")],
+        string="Dunning regime",
+        default="auto",
+        help="Automatic: a company, or a contact with a VAT or enterprise number, is an "
+        "enterprise (law of 2 August 2002); anyone else is a consumer (Book XIX).",
+    )
+    dunning_is_b2b = fields.Boolean(
+        string="Enterprise debtor", compute="_compute_dunning_is_b2b"
+    )
+    dunning_excluded = fields.Boolean(
+        string="Excluded from dunning", help="No reminder is ever created for this customer."
+    )
+    dunning_letter_ids = fields.One2many("account.dunning.letter", "partner_id")
+    dunning_contact_id = fields.Many2one(
+        "res.partner",
+        string="Dunning contact",
+        compute="_compute_dunning_contact_id",
+        store=True,
+        readonly=False,
+        help="Who receives the reminders: by default the invoice address when there is one.",
+    )
+
+    @api.depends("dunning_partner_type", "is_company", "vat", "commercial_partner_id.is_company",
+                 "commercial_partner_id.vat", "commercial_partner_id.dunning_partner_type")
+    def _compute_dunning_is_b2b(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            regime = commercial.dunning_partner_type or "auto"
+            if regime == "auto":
+                partner.dunning_is_b2b = bool(commercial.is_company or commercial.vat)
+            else:
+                partner.dunning_is_b2b = regime == "b2b"
+
+    @api.depends("child_ids.type", "child_ids.active")
+    def _compute_dunning_contact_id(self):
+        for partner in self:
+            invoice_address = partner.child_ids.filtered(lambda c: c.type == "invoice")[:1]
+            partner.dunning_contact_id = invoice_address or partner.dunning_contact_id
+
+    def _get_dunning_contact(self):
+        """The contact that receives the reminders of this customer."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        return commercial.dunning_contact_id or commercial

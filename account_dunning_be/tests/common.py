@@ -1,0 +1,77 @@
+from datetime import date
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DunningCommon(AccountTestInvoicingCommon):
+    """A Belgian company with the shipped ladder, an enterprise and a consumer customer."""
+
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("be")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.write({
+            "vat": "BE0477472701",
+            "dunning_penalty_percent": 10.0,
+            "dunning_penalty_min": 40.0,
+            "dunning_penalty_max": 2500.0,
+        })
+        cls.levels = cls.env["account.dunning.level"].search(
+            [("company_id", "=", cls.company.id)])
+        cls.friendly, cls.second, cls.formal, cls.last = cls.levels
+        cls.b2b = cls.env["res.partner"].create({
+            "name": "Brasserie Lambiek SRL",
+            "is_company": True,
+            "vat": "BE0403170701",
+            "email": "compta@lambiek.example",
+            "lang": "fr_BE" if cls._lang_active("fr_BE") else "en_US",
+            "street": "Rue de la Loi 16",
+            "zip": "1000",
+            "city": "Bruxelles",
+            "country_id": cls.env.ref("base.be").id,
+        })
+        cls.b2c = cls.env["res.partner"].create({
+            "name": "Jan Peeters",
+            "email": "jan.peeters@example.be",
+            "street": "Meir 12",
+            "zip": "2000",
+            "city": "Antwerpen",
+            "country_id": cls.env.ref("base.be").id,
+        })
+
+    @classmethod
+    def _lang_active(cls, code):
+        return bool(cls.env["res.lang"].search([("code", "=", code), ("active", "=", True)]))
+
+    @classmethod
+    def _invoice(cls, partner, amount, invoice_date, due_date=None, company=None, currency=None):
+        """A posted customer invoice of ``amount`` (VAT included: no tax)."""
+        company = company or cls.company
+        move = cls.env["account.move"].with_company(company).create({
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_date_due": due_date or invoice_date,
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": [Command.create({
+                "name": "Consultancy",
+                "quantity": 1,
+                "price_unit": amount,
+                "tax_ids": [Command.clear()],
+            })],
+        })
+        move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, pay_date):
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"amount": amount, "payment_date": pay_date}).action_create_payments()
+
+    def _escalate(self, on, moves=None):
+        moves = moves if moves is not None else self.env["account.move"]
+        return moves.with_company(self.company)._dunning_escalate(date.fromisoformat(on))

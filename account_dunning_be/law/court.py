@@ -235,12 +235,15 @@ def injunction_costs(
     on_date,
     bailiff_estimate=ZERO,
     lawyer_estimate=ZERO,
+    cost_table=None,
+    indemnity_table=None,
 ):
     """Cost estimate of an injunction (or summons) on ``claim`` brought on ``on_date``.
 
     Figures are those valid on ``on_date``; a missing one raises :class:`MissingFigure`
     (a ``ValueError``) naming it.  See :class:`CourtCosts` for what is advanced and
-    what the losing debtor pays back.
+    what the losing debtor pays back.  ``cost_table`` (:class:`CourtCostRow` rows) and
+    ``indemnity_table`` (:class:`IndemnityBracket` rows) default to the shipped tables.
     """
     # Registration Duties Code art. 269/1 (roll fee); law of 19 March 2017 (legal aid
     # fund); Judicial Code art. 1018 and 1022 (recoverable costs).
@@ -249,9 +252,11 @@ def injunction_costs(
     bailiff = round_cent(check_amount(bailiff_estimate, "bailiff_estimate"))
     lawyer = round_cent(check_amount(lawyer_estimate, "lawyer_estimate"))
     court = competent_court(claim, debtor_is_enterprise)
-    roll_fee = round_cent(court_fee(ROLL_FEE, court, on_date))
-    contribution = round_cent(court_fee(LEGAL_AID_CONTRIBUTION, court, on_date))
-    bracket = procedural_indemnity(claim, on_date)
+    roll_fee = round_cent(court_fee(ROLL_FEE, court, on_date, cost_table))
+    contribution = round_cent(
+        court_fee(LEGAL_AID_CONTRIBUTION, court, on_date, cost_table)
+    )
+    bracket = procedural_indemnity(claim, on_date, indemnity_table)
     return CourtCosts(
         court=court,
         claim=claim,

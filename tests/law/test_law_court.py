@@ -165,3 +165,23 @@ def test_validation_names_the_argument(kwargs, error, name):
     arguments = {"claim": D(1000), "debtor_is_enterprise": True, "on_date": ON} | kwargs
     with pytest.raises(error, match=name):
         law.injunction_costs(**arguments)
+
+
+def test_injunction_costs_take_edited_tables():
+    """An accountant's edited roll fee and brackets replace the shipped ones."""
+    costs_table = [
+        law.CourtCostRow("roll_fee", "enterprise_court", D(165), date(2019, 2, 1), "", ""),
+        law.CourtCostRow("roll_fee", "enterprise_court", D(180), date(2026, 1, 1), "", ""),
+        law.CourtCostRow("legal_aid_fund_contribution", "any", D(26), date(2026, 1, 1), "", ""),
+    ]
+    brackets = [
+        law.IndemnityBracket(D(0), None, D(500), D(250), D(1000), date(2026, 1, 1)),
+    ]
+    costs = law.injunction_costs(
+        D("1200.00"), True, date(2026, 3, 1),
+        cost_table=costs_table, indemnity_table=brackets,
+    )
+    # 180 roll fee + 26 contribution to advance; 180 + 26 + 500 recoverable
+    assert (costs.roll_fee, costs.legal_aid_contribution) == (D("180.00"), D("26.00"))
+    assert costs.to_advance == D("206.00")
+    assert costs.recoverable_if_won == D("706.00")

@@ -10,3 +10,9 @@ from pathlib import Path
 ADDON_DIR = Path(__file__).resolve().parents[2] / "account_dunning_be"
 if str(ADDON_DIR) not in sys.path:
     sys.path.insert(0, str(ADDON_DIR))
+
+from hypothesis import settings  # noqa: E402
+
+# CI machines are shared: no per-example deadline, and the same examples on every run
+settings.register_profile("dunning", deadline=None, derandomize=True)
+settings.load_profile("dunning")

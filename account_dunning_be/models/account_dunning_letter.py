@@ -1,7 +1,9 @@
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -82,11 +84,34 @@ class AccountDunningLetter(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        unnamed = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    vals.get("company_id")).next_by_code("account.dunning.letter") or "/"
+                unnamed[vals.get("company_id"), vals.get("date")].append(vals)
+        for (company_id, day), company_vals in unnamed.items():
+            names = self.with_company(company_id).with_context(
+                ir_sequence_date=day)._reserve_names(len(company_vals))
+            for vals, name in zip(company_vals, names):
+                vals["name"] = name
         return super().create(vals_list)
+
+    @api.model
+    def _reserve_names(self, count):
+        """``count`` letter references from the sequence, in one query when it can."""
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "account.dunning.letter"),
+             ("company_id", "in", [self.env.company.id, False])],
+            order="company_id", limit=1,
+        )
+        if not count or not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _i in range(count)]
+        self.env.cr.execute(SQL(
+            "SELECT nextval(%s) FROM generate_series(1, %s)",
+            f"ir_sequence_{sequence.id:03d}", count,
+        ))
+        return [sequence.get_next_char(number) for [number] in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------
     # PUBLIC ACTIONS

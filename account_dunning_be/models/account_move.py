@@ -189,11 +189,9 @@ class AccountMove(models.Model):
                 # law of 2 August 2002: interest from the day after the due date, no notice
                 start = due + timedelta(days=1)
                 table = None if contract_rate else b2b_table
-                if level is None or level.claim_flat_fee:
-                    if company.dunning_flat_fee:
-                        claim["flat_fee"] = move._dunning_in_currency(
-                            law.flat_fee_b2b(), eur, on_date)
-                if (level is None or level.claim_penalty) and company.dunning_penalty_percent:
+                if company.dunning_flat_fee:
+                    claim["flat_fee"] = move._dunning_in_currency(law.flat_fee_b2b(), eur, on_date)
+                if company.dunning_penalty_percent:
                     claim["penalty"] = law.penalty_clause(
                         residual, _dec(company.dunning_penalty_percent),
                         minimum=_dec(company.dunning_penalty_min) or None,
@@ -210,10 +208,8 @@ class AccountMove(models.Model):
                 if on_date < start:
                     continue
                 table = b2b_table if contract_rate else legal_table
-                if (level is None or level.claim_penalty) and company.dunning_consumer_damages:
+                if company.dunning_consumer_damages:
                     claim["penalty"] = claim["damages_announced"]
-            if level is not None and not level.claim_interest:
-                continue
             try:
                 result = law.late_interest(
                     steps, start, on_date, rate_table=table, fixed_rate=contract_rate)
@@ -226,7 +222,22 @@ class AccountMove(models.Model):
                  "base": str(p.base), "rate": str(p.rate), "amount": str(p.amount)}
                 for p in result.periods
             ]
+        if level is not None:
+            claims = {move_id: self._dunning_level_claim(claim, level)
+                      for move_id, claim in claims.items()}
         return claims
+
+    @api.model
+    def _dunning_level_claim(self, claim, level):
+        """``claim`` limited to what ``level`` asks for (a copy)."""
+        claim = dict(claim)
+        if not level.claim_interest:
+            claim.update(interest=Decimal(0), interest_periods=[], interest_error=False)
+        if not level.claim_flat_fee:
+            claim["flat_fee"] = Decimal(0)
+        if not level.claim_penalty:
+            claim["penalty"] = Decimal(0)
+        return claim
 
     def _dunning_in_currency(self, amount_eur, eur, on_date):
         """A legal figure in euro, in the invoice's currency."""
@@ -295,70 +306,105 @@ class AccountMove(models.Model):
         ladders = self.env["account.dunning.level"]._get_ladders(due.company_id)
         claims = (due | others)._dunning_compute_claims(today)
 
+        try:
+            with self.env.cr.savepoint():
+                return self._dunning_create_letters(today, groups, ladders, claims, others_by_key)
+        except Exception:
+            _logger.warning("Dunning batch failed; retrying customer by customer", exc_info=True)
         letters = self.env["account.dunning.letter"]
-        for key in groups:
-            company, partner = key
+        for key, moves in groups.items():
             try:
                 with self.env.cr.savepoint():
-                    letters |= groups[key]._dunning_create_letters(
-                        today, ladders[company.id], claims, others_by_key.get(key, self))
+                    letters |= self._dunning_create_letters(
+                        today, {key: moves}, ladders, claims, others_by_key)
             except Exception:
+                company, partner = key
                 _logger.exception("Dunning of %s (%s) failed; the others go on",
                                   partner.display_name, company.name)
         return letters
 
-    def _dunning_create_letters(self, today, ladder, claims, others):
-        """The letters of one customer: ``self`` are its invoices due for their next level."""
-        Letter = self.env["account.dunning.letter"]
-        partner = self.commercial_partner_id
-        company = self.company_id
-        contact = partner._get_dunning_contact()
-        by_level = self.grouped(
-            lambda m: (ladder[m.dunning_level_id.id or None], m.currency_id))
-        letters = Letter
-        for (level, currency), moves in by_level.items():
-            level_claims = moves._dunning_compute_claims(today, level) if (
-                not level.claim_interest or not level.claim_flat_fee or not level.claim_penalty
-            ) else claims
-            if level.min_amount and sum(moves.mapped("amount_residual")) < level.min_amount:
-                continue
-            line_vals = [
-                moves._prepare_dunning_line_vals(move, level_claims[move.id], True)
-                for move in moves
-            ] + [
-                others._prepare_dunning_line_vals(move, claims[move.id], False)
-                for move in others.filtered(lambda m: m.currency_id == currency)
-            ]
-            vals = self._prepare_dunning_letter_vals(today, level, currency, contact)
-            vals["line_ids"] = [fields.Command.create(line) for line in line_vals]
-            errors = {level_claims[m.id]["interest_error"] for m in moves} - {False}
-            if errors:
-                vals["review_reason"] = "\n".join(sorted(errors))
-            letter = Letter.create(vals)
-            if not contact.email and level.action_email:
-                letter.message_post(body=self.env._(
-                    "%(customer)s has no e-mail address: this reminder goes by post.",
-                    customer=contact.display_name))
+    @api.model
+    def _dunning_create_letters(self, today, groups, ladders, claims, others_by_key):
+        """One letter per customer, level and currency for the invoices in ``groups``.
+
+        ``groups``: {(company, customer): invoices due for their next step};
+        ``ladders``: {company id: {current level id or None: level to reach}};
+        ``claims``: the invoices' claims (``_dunning_compute_claims``);
+        ``others_by_key``: the customers' other overdue invoices, listed for information.
+        Everything is written in batches: the queries do not grow with the invoices.
+        """
+        Letter = self.env["account.dunning.letter"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)
+        letter_vals, line_vals, steps = [], [], []
+        for (company, partner), due in groups.items():
+            contact = partner._get_dunning_contact()
+            others = others_by_key.get((company, partner), self.browse())
+            ladder = ladders[company.id]
+            by_level = due.grouped(lambda m: (ladder[m.dunning_level_id.id or None], m.currency_id))
+            for (level, currency), moves in by_level.items():
+                if level.min_amount and sum(moves.mapped("amount_residual")) < level.min_amount:
+                    continue
+                level_claims = {m.id: self._dunning_level_claim(claims[m.id], level) for m in moves}
+                lines = [
+                    self._prepare_dunning_line_vals(move, level_claims[move.id], True)
+                    for move in moves
+                ] + [
+                    self._prepare_dunning_line_vals(move, claims[move.id], False)
+                    for move in others.filtered(lambda m: m.currency_id == currency)
+                ]
+                vals = moves._prepare_dunning_letter_vals(today, level, currency, contact)
+                errors = {claim["interest_error"] for claim in level_claims.values()} - {False}
+                if errors:
+                    vals["review_reason"] = "\n".join(sorted(errors))
+                letter_vals.append(vals)
+                line_vals.append(lines)
+                steps.append((level, moves))
+        if not letter_vals:
+            return Letter
+        letters = Letter.create(letter_vals)
+        # the lines of all letters in one create: a single INSERT
+        self.env["account.dunning.letter.line"].create([
+            dict(line, letter_id=letter.id)
+            for letter, lines in zip(letters, line_vals) for line in lines
+        ])
+
+        for level, moves in self._dunning_merge_steps(steps):
             moves._dunning_set_step(level, today)
-            moves._message_log_batch(bodies={
-                move.id: self.env._(
-                    "Dunning level %(level)s reached: letter %(letter)s.",
-                    level=level.name, letter=letter.name)
-                for move in moves
-            })
-            if level.action_call:
-                letter.activity_schedule(
-                    "mail.mail_activity_data_call",
-                    summary=self.env._("Call %(customer)s about the overdue invoices",
-                                       customer=partner.display_name),
-                    user_id=(level.call_user_id or moves[0].invoice_user_id
-                             or self.env.user).id,
-                )
-            if company.dunning_auto_send and letter.by_email and letter.by_post == "none" \
-                    and not letter.review_reason:
-                letter.action_send()
-            letters |= letter
+        bodies = {}
+        for letter, (level, moves) in zip(letters, steps):
+            bodies.update(dict.fromkeys(moves.ids, self.env._(
+                "Dunning level %(level)s reached: letter %(letter)s.",
+                level=level.name, letter=letter.name)))
+        self.browse(list(bodies))._message_log_batch(bodies=bodies)
+        no_email = letters.filtered(lambda lt: lt.level_id.action_email and not lt.by_email)
+        no_email._message_log_batch(bodies={
+            letter.id: self.env._(
+                "%(customer)s has no e-mail address: this reminder goes by post.",
+                customer=letter.contact_id.display_name)
+            for letter in no_email
+        })
+        for letter in letters.filtered(lambda lt: lt.level_id.action_call):
+            moves = letter.line_ids.filtered("is_due").move_id
+            letter.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Call %(customer)s about the overdue invoices",
+                                   customer=letter.partner_id.display_name),
+                user_id=(letter.level_id.call_user_id or moves[:1].invoice_user_id
+                         or self.env.user).id,
+            )
+        auto = letters.filtered(lambda lt: lt.company_id.dunning_auto_send and lt.by_email
+                                and lt.by_post == "none" and not lt.review_reason)
+        if auto:
+            auto.action_send()
         return letters
+
+    @api.model
+    def _dunning_merge_steps(self, steps):
+        """[(level, invoices)] merged per level: one UPDATE a level."""
+        merged = defaultdict(lambda: self.env["account.move"])
+        for level, moves in steps:
+            merged[level] |= moves
+        return merged.items()
 
     def _dunning_set_step(self, level, on_date):
         """Record the dunning step the invoices of ``self`` reached.

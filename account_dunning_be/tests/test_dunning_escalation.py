@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2.errors import UniqueViolation
@@ -64,6 +65,15 @@ class TestDunningLadder(DunningCommon):
         self.assertFalse(not_due.dunning_level_id)
         self.assertEqual(letter.amount_residual, 350.0)
         self.assertEqual(letters.filtered(lambda lt: lt.partner_id == self.b2c).move_ids, other)
+
+    def test_escalate_selected_invoices_of_several_customers(self):
+        inv_b2b = self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")
+        inv_b2c = self._invoice(self.b2c, 200.0, "2026-01-01", "2026-01-31")
+        letters = self._escalate("2026-02-07", inv_b2b | inv_b2c)
+        self.assertEqual(len(letters), 2)
+        for letter, invoice in ((letters[0], inv_b2b), (letters[1], inv_b2c)):
+            self.assertEqual(letter.line_ids.move_id, invoice,
+                             "a letter lists its own customer's invoices only")
 
     def test_blocked_excluded_and_minimum(self):
         self.company.dunning_min_amount = 50.0
@@ -186,10 +196,24 @@ class TestDunningLadder(DunningCommon):
     def test_failing_customer_is_skipped(self):
         good = self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")
         bad = self._invoice(self.b2c, 100.0, "2026-01-01", "2026-01-31")
-        # a customer whose letter cannot be numbered fails; the other goes on
-        self.env["ir.sequence"].search([("code", "=", "account.dunning.letter")]).active = False
-        letters = self._escalate("2026-02-07")
-        self.assertEqual(letters.line_ids.move_id, good | bad)
+        # a customer whose letter cannot be written (here: an injected fault) is logged and
+        # skipped; the other customer gets its letter
+        Move = type(self.env["account.move"])
+        prepare = Move._prepare_dunning_letter_vals
+
+        def failing(moves, *args):
+            if moves.commercial_partner_id == self.b2c:
+                raise ValueError("injected fault")
+            return prepare(moves, *args)
+
+        with patch.object(Move, "_prepare_dunning_letter_vals", failing), \
+                mute_logger("odoo.addons.account_dunning_be.models.account_move"):
+            letters = self._escalate("2026-02-07")
+        self.assertEqual(letters.line_ids.move_id, good)
+        self.assertEqual(good.dunning_level_id, self.friendly)
+        self.assertFalse(bad.dunning_level_id)
+        self.assertEqual(self._escalate("2026-02-07").line_ids.move_id, bad,
+                         "the skipped customer is taken up again by the next run")
 
 
 @tagged("post_install", "-at_install")

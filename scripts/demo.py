@@ -1,0 +1,226 @@
+"""Build the demo database from scratch, run the dunning and print what it did.
+
+    python scripts/demo.py --db dunning_demo --out out [--today YYYY-MM-DD]
+
+(``make demo`` runs it after ``make setup``; ``make serve`` then serves the database at
+http://localhost:8069, login admin / admin.)
+
+1. drops the database and creates it with ``base`` and the languages fr_BE, nl_BE, de_DE;
+2. makes the main company a Belgian company (address, VAT and enterprise number, EUR);
+3. installs account_dunning_be (account, l10n_be and mail come with it) and makes sure
+   the Belgian chart of accounts ``be_comp`` is loaded;
+4. builds the customers, invoices and payments of scripts/demo_data.py as of ``--today``;
+5. runs the dunning as of ``--today`` and prints one row per customer.
+
+The same ``--today`` gives the same data and the same table on stdout (progress and
+timings go to stderr). Needs build/env.sh sourced (PATH, PYTHONPATH, PG* variables).
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CONF = REPO / "build" / "odoo.conf"
+LANGS = "fr_BE,nl_BE,de_DE"
+
+COMPANY = {
+    "name": "Atelier Dupont SRL",
+    "street": "Rue de l'Industrie 42",
+    "zip": "1040",
+    "city": "Etterbeek (Bruxelles)",
+    "vat": "BE0477472701",
+    "company_registry": "0477472701",
+    "email": "comptabilite@atelier-dupont.example",
+    "phone": "+32 2 230 45 67",
+    "website": "https://www.atelier-dupont.example",
+}
+
+T0 = time.monotonic()
+
+
+def say(message):
+    print(f"[demo {time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def odoo_bin(db, *args):
+    odoo_src = os.environ.get("ODOO_SRC")
+    if not odoo_src or not (Path(odoo_src) / "odoo-bin").exists():
+        sys.exit("ODOO_SRC is not set to an Odoo 18.0 tree: run 'make demo' "
+                 "(or 'source build/env.sh' after 'make setup')")
+    cmd = [sys.executable, str(Path(odoo_src) / "odoo-bin"), "-c", str(CONF), "-d", db,
+           "--stop-after-init", "--log-level=warn", *args]
+    proc = subprocess.run(cmd, cwd=REPO, check=False)
+    if proc.returncode:
+        sys.exit(f"odoo-bin {' '.join(args)} failed on {db} (exit {proc.returncode})")
+
+
+def recreate_database(db):
+    say(f"dropping and creating database {db}")
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    shutil.rmtree(REPO / "build" / "data" / "filestore" / db, ignore_errors=True)
+    odoo_bin(db, "-i", "base", f"--load-language={LANGS}", "--without-demo=all")
+
+
+def open_env(db):
+    """A fresh registry for ``db`` (after a subprocess changed its modules)."""
+    import odoo
+    from odoo.modules.registry import Registry
+
+    if not getattr(open_env, "configured", False):
+        odoo.tools.config.parse_config(["-c", str(CONF), "-d", db, "--log-level=warn"])
+        open_env.configured = True
+    return Registry.new(db)
+
+
+def setup_company(db):
+    """The main company becomes a Belgian company before accounting is installed, so that
+    installing l10n_be loads the Belgian chart on it."""
+    import odoo
+
+    say("main company: Atelier Dupont SRL, Brussels, EUR")
+    registry = open_env(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        eur = env.ref("base.EUR")
+        eur.active = True
+        company = env.ref("base.main_company")
+        company.write({**COMPANY, "country_id": env.ref("base.be").id, "currency_id": eur.id})
+        company.partner_id.write({"lang": "fr_BE", "is_company": True})
+        env.ref("base.user_admin").write({"tz": "Europe/Brussels"})
+
+
+def ensure_belgian_chart(env, company):
+    if company.chart_template != "be_comp":
+        say("loading the Belgian chart of accounts be_comp")
+        env["account.chart.template"].try_loading("be_comp", company, install_demo=False)
+    assert company.chart_template == "be_comp", company.chart_template
+    assert company.currency_id == env.ref("base.EUR")
+
+
+def run_dunning(env, today):
+    Move = env["account.move"]
+    if not hasattr(Move, "_dunning_escalate"):
+        return env["account.move"].browse(), False
+    letters = Move._dunning_escalate(today)
+    return letters, True
+
+
+def summary_rows(env, summary, letters, today):
+    partners = summary["partners"].sorted("name")
+    invoices = summary["invoices"]
+    has_b2b = "dunning_is_b2b" in partners._fields
+    has_level = "dunning_level_id" in invoices._fields
+    letters_by_partner = {}
+    for letter in letters:
+        partner = letter.partner_id.commercial_partner_id
+        letters_by_partner[partner.id] = letters_by_partner.get(partner.id, 0) + 1
+    rows = []
+    for partner in partners:
+        mine = invoices.filtered(lambda m, p=partner: m.partner_id == p)
+        overdue = mine.filtered(lambda m: m.amount_residual and m.invoice_date_due < today)
+        if has_b2b:
+            kind = "B2B" if partner.dunning_is_b2b else "B2C"
+        else:
+            kind = "B2B" if (partner.is_company or partner.vat) else "B2C"
+        level = ""
+        if has_level:
+            levels = mine.mapped("dunning_level_id")
+            if levels:
+                level = max(levels, key=lambda lv: (lv.sequence, lv.id)).name
+        rows.append({
+            "name": partner.name,
+            "lang": partner.lang,
+            "kind": kind,
+            "open": sum(overdue.mapped("amount_residual")),
+            "count": len(overdue),
+            "level": level or "-",
+            "letters": letters_by_partner.get(partner.id, 0),
+        })
+    return rows
+
+
+def format_table(rows):
+    head = f"{'Customer':<30} {'Lang':<6} {'Type':<4} {'Overdue EUR':>12} {'Inv.':>4}  " \
+           f"{'Highest level':<28} {'Letters':>7}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(f"{r['name'][:30]:<30} {r['lang']:<6} {r['kind']:<4} {r['open']:>12,.2f} "
+                     f"{r['count']:>4}  {r['level'][:28]:<28} {r['letters']:>7}")
+    lines.append("-" * len(head))
+    lines.append(f"{'Total (' + str(len(rows)) + ' customers)':<30} {'':<6} {'':<4} "
+                 f"{sum(r['open'] for r in rows):>12,.2f} {sum(r['count'] for r in rows):>4}  "
+                 f"{'':<28} {sum(r['letters'] for r in rows):>7}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="dunning_demo")
+    parser.add_argument("--out", default="out", help="folder for the letters and the summary")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
+                        help="the dunning date, YYYY-MM-DD (default: today)")
+    args = parser.parse_args(argv)
+    os.chdir(REPO)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    recreate_database(args.db)
+    setup_company(args.db)
+    say("installing account_dunning_be (account, l10n_be, mail)")
+    odoo_bin(args.db, "-i", "account_dunning_be")
+
+    import odoo
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import demo_data
+
+    registry = open_env(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        ensure_belgian_chart(env, company)
+        say(f"building customers, invoices and payments as of {args.today}")
+        summary = demo_data.build(env, args.today, company=company)
+        admin = env.ref("base.user_admin")
+        if admin.login != "admin":
+            admin.login = "admin"
+        admin.password = "admin"
+        cr.commit()
+
+        say("running the dunning")
+        env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+        letters, available = run_dunning(env, args.today)
+        cr.commit()
+        env.invalidate_all()
+        rows = summary_rows(env, summary, letters, args.today)
+
+        fates = {fate: len(moves) for fate, moves in sorted(summary["by_fate"].items())}
+        report = [
+            (f"Demo database {args.db} as of {args.today}: {company.name} "
+             f"({company.vat}, IBAN {summary['bank_account'].acc_number})"),
+            (f"{summary['customers']} customers in {', '.join(summary['regions'])}; "
+             f"languages {', '.join(summary['languages'])}"),
+            f"{summary['posted']} posted invoices: "
+            + ", ".join(f"{n} {fate.replace('_', ' ')}" for fate, n in fates.items())
+            + f"; {summary['overdue']} overdue with a balance",
+            f"dunning: {len(letters)} letters created" if available
+            else "dunning: not available in this version",
+            "",
+            format_table(rows),
+            "",
+            "Serve it:  make serve   then open http://localhost:8069 (login admin, password admin)",
+        ]
+    text = "\n".join(report)
+    print(text)
+    (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
+    say(f"done; summary written to {out / 'summary.txt'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,36 +103,58 @@ def ensure_belgian_chart(env, company):
     assert company.currency_id == env.ref("base.EUR")
 
 
-def run_dunning(env, today):
+# the ECB main refinancing rate the accountant reads for a semester the Treasury has not
+# published yet (BELGIAN_RULES.md section 2: 2.15 % since 11 June 2025)
+ECB_RATE = 2.15
+
+
+def derive_missing_rates(env, today):
+    """Derive each unpublished B2B semester up to ``today`` from the ECB rate, as the
+    accountant does from the rate list (marked "derived, not yet published")."""
+    derived = []
+    while env["account.dunning.rate"]._get_missing_semesters(today):
+        wizard = env["account.dunning.rate.derive"].create({"ecb_rate": ECB_RATE})
+        wizard.action_derive()
+        derived.append(f"{wizard.year} H{wizard.half}: {wizard.rate} %")
+    return derived
+
+
+def run_dunning(env, today, history_days=150):
+    """The nightly runs of the last ``history_days`` days, then today's.
+
+    Past letters count as sent on their day (e-mails and letters went out, registered
+    letters were deposited that day), as when an accountant works the review list every
+    morning; today's letters wait for review. Returns (all letters, today's letters).
+    """
     Move = env["account.move"]
-    if not hasattr(Move, "_dunning_escalate"):
-        return env["account.move"].browse(), False
-    letters = Move._dunning_escalate(today)
-    return letters, True
+    letters = env["account.dunning.letter"]
+    for offset in range(history_days, 0, -1):
+        day = today - timedelta(days=offset)
+        past = Move._dunning_escalate(day)
+        for letter in past:
+            letter.write({
+                "state": "sent" if letter.by_email else "printed",
+                "registered_date": day if letter.by_post == "registered" else False,
+            })
+        letters |= past
+    todays = Move._dunning_escalate(today)
+    return letters | todays, todays
 
 
-def summary_rows(env, summary, letters, today):
+def summary_rows(env, summary, letters, todays, today):
     partners = summary["partners"].sorted("name")
     invoices = summary["invoices"]
-    has_b2b = "dunning_is_b2b" in partners._fields
-    has_level = "dunning_level_id" in invoices._fields
-    letters_by_partner = {}
-    for letter in letters:
-        partner = letter.partner_id.commercial_partner_id
-        letters_by_partner[partner.id] = letters_by_partner.get(partner.id, 0) + 1
+    letters_by_partner = letters.grouped("partner_id")
+    todays_by_partner = todays.grouped("partner_id")
     rows = []
     for partner in partners:
         mine = invoices.filtered(lambda m, p=partner: m.partner_id == p)
         overdue = mine.filtered(lambda m: m.amount_residual and m.invoice_date_due < today)
-        if has_b2b:
-            kind = "B2B" if partner.dunning_is_b2b else "B2C"
-        else:
-            kind = "B2B" if (partner.is_company or partner.vat) else "B2C"
+        kind = "B2B" if partner.dunning_is_b2b else "B2C"
         level = ""
-        if has_level:
-            levels = mine.mapped("dunning_level_id")
-            if levels:
-                level = max(levels, key=lambda lv: (lv.sequence, lv.id)).name
+        levels = mine.mapped("dunning_level_id")
+        if levels:
+            level = max(levels, key=lambda lv: (lv.sequence, lv.id)).name
         rows.append({
             "name": partner.name,
             "lang": partner.lang,
@@ -140,22 +162,24 @@ def summary_rows(env, summary, letters, today):
             "open": sum(overdue.mapped("amount_residual")),
             "count": len(overdue),
             "level": level or "-",
-            "letters": letters_by_partner.get(partner.id, 0),
+            "letters": len(letters_by_partner.get(partner, [])),
+            "today": len(todays_by_partner.get(partner, [])),
         })
     return rows
 
 
 def format_table(rows):
     head = f"{'Customer':<30} {'Lang':<6} {'Type':<4} {'Overdue EUR':>12} {'Inv.':>4}  " \
-           f"{'Highest level':<28} {'Letters':>7}"
+           f"{'Highest level':<28} {'Letters':>7} {'Today':>5}"
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(f"{r['name'][:30]:<30} {r['lang']:<6} {r['kind']:<4} {r['open']:>12,.2f} "
-                     f"{r['count']:>4}  {r['level'][:28]:<28} {r['letters']:>7}")
+                     f"{r['count']:>4}  {r['level'][:28]:<28} {r['letters']:>7} {r['today']:>5}")
     lines.append("-" * len(head))
     lines.append(f"{'Total (' + str(len(rows)) + ' customers)':<30} {'':<6} {'':<4} "
                  f"{sum(r['open'] for r in rows):>12,.2f} {sum(r['count'] for r in rows):>4}  "
-                 f"{'':<28} {sum(r['letters'] for r in rows):>7}")
+                 f"{'':<28} {sum(r['letters'] for r in rows):>7} "
+                 f"{sum(r['today'] for r in rows):>5}")
     return "\n".join(lines)
 
 
@@ -193,12 +217,13 @@ def main(argv=None):
         admin.password = "admin"
         cr.commit()
 
-        say("running the dunning")
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
-        letters, available = run_dunning(env, args.today)
+        derived = derive_missing_rates(env, args.today)
+        say("running the nightly dunning over the last 150 days, then today's")
+        letters, todays = run_dunning(env, args.today)
         cr.commit()
         env.invalidate_all()
-        rows = summary_rows(env, summary, letters, args.today)
+        rows = summary_rows(env, summary, letters, todays, args.today)
 
         fates = {fate: len(moves) for fate, moves in sorted(summary["by_fate"].items())}
         report = [
@@ -209,8 +234,10 @@ def main(argv=None):
             f"{summary['posted']} posted invoices: "
             + ", ".join(f"{n} {fate.replace('_', ' ')}" for fate, n in fates.items())
             + f"; {summary['overdue']} overdue with a balance",
-            f"dunning: {len(letters)} letters created" if available
-            else "dunning: not available in this version",
+            ("B2B rates derived from the ECB rate (not yet published): " + ", ".join(derived))
+            if derived else "B2B rates: every semester published",
+            (f"dunning: {len(letters)} letters over 150 days of nightly runs, {len(todays)} "
+             f"today ({len(todays.filtered(lambda lt: lt.state == 'draft'))} to review)"),
             "",
             format_table(rows),
             "",

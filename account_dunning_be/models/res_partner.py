@@ -18,6 +18,7 @@ class ResPartner(models.Model):
         string="Excluded from dunning", help="No reminder is ever created for this customer."
     )
     dunning_letter_ids = fields.One2many("account.dunning.letter", "partner_id")
+    dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
     dunning_contact_id = fields.Many2one(
         "res.partner",
         string="Dunning contact",
@@ -37,6 +38,17 @@ class ResPartner(models.Model):
                 partner.dunning_is_b2b = bool(commercial.is_company or commercial.vat)
             else:
                 partner.dunning_is_b2b = regime == "b2b"
+
+    @api.depends("dunning_letter_ids")
+    def _compute_dunning_letter_count(self):
+        counts = dict(self.env["account.dunning.letter"]._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.dunning_letter_count = counts.get(partner, 0)
+
+    def action_open_dunning_letters(self):
+        self.ensure_one()
+        return self.dunning_letter_ids._get_records_action(name=self.env._("Dunning letters"))
 
     @api.depends("child_ids.type", "child_ids.active")
     def _compute_dunning_contact_id(self):

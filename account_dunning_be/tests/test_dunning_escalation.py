@@ -65,6 +65,10 @@ class TestDunningLadder(DunningCommon):
         self.assertFalse(not_due.dunning_level_id)
         self.assertEqual(letter.amount_residual, 350.0)
         self.assertEqual(letters.filtered(lambda lt: lt.partner_id == self.b2c).move_ids, other)
+        # the history on the customer and on the invoice
+        self.assertEqual(self.b2b.dunning_letter_count, 1)
+        self.assertEqual(self.b2b.action_open_dunning_letters()["res_id"], letter.id)
+        self.assertEqual(inv_1.dunning_letter_count, 1)
 
     def test_escalate_selected_invoices_of_several_customers(self):
         inv_b2b = self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")

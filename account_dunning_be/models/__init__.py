@@ -6,5 +6,6 @@ from . import account_dunning_letter
 from . import account_move
 from . import account_chart_template
 from . import ir_module
+from . import account_dunning_legal_table
 from . import account_dunning_rate
 from . import account_dunning_court_cost

@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.account_dunning_be import law
 
-from .account_dunning_rate import load_missing_records, to_decimal, xmlid_tombstones
+from .account_dunning_legal_table import to_decimal
 
 COURTS = [
     ("justice_of_the_peace", "Justice of the peace"),
@@ -21,6 +21,7 @@ COURTS = [
 
 class AccountDunningCourtCost(models.Model):
     _name = "account.dunning.court.cost"
+    _inherit = ["account.dunning.legal.table"]
     _description = "Dunning Court Cost"
     _order = "item, court, valid_from desc"
 
@@ -67,13 +68,6 @@ class AccountDunningCourtCost(models.Model):
                     )
                 )
 
-    def unlink(self):
-        tombstones = xmlid_tombstones(self)
-        result = super().unlink()
-        if tombstones:
-            self.env["ir.model.data"].sudo().create(tombstones)
-        return result
-
     @api.model
     def _get_table(self):
         """The court cost rows as the list of ``law.CourtCostRow`` that
@@ -119,11 +113,12 @@ class AccountDunningCourtCost(models.Model):
                 )
             )
 
-        return load_missing_records(self, vals_by_name, exists)
+        return self._load_missing_records(vals_by_name, exists)
 
 
 class AccountDunningIndemnityBracket(models.Model):
     _name = "account.dunning.indemnity.bracket"
+    _inherit = ["account.dunning.legal.table"]
     _description = "Procedural Indemnity Bracket"
     _order = "valid_from desc, claim_from"
 
@@ -204,13 +199,6 @@ class AccountDunningIndemnityBracket(models.Model):
                     )
                 )
 
-    def unlink(self):
-        tombstones = xmlid_tombstones(self)
-        result = super().unlink()
-        if tombstones:
-            self.env["ir.model.data"].sudo().create(tombstones)
-        return result
-
     @api.model
     def _get_table(self):
         """The brackets as the list of ``law.IndemnityBracket`` that
@@ -258,4 +246,4 @@ class AccountDunningIndemnityBracket(models.Model):
                 )
             )
 
-        return load_missing_records(self, vals_by_name, exists)
+        return self._load_missing_records(vals_by_name, exists)

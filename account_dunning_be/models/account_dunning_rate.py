@@ -7,7 +7,6 @@ source of truth), then belong to the accountant: ``_load_legal_tables`` only cre
 rows whose xmlid was never loaded, so edits and deletions survive upgrades.
 """
 
-import csv
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,100 +15,17 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.account_dunning_be import law
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-MODULE = "account_dunning_be"
+from .account_dunning_legal_table import read_legal_csv, to_decimal
+
 RATE_MAX = 30.0
 PUBLISHED_REF_RE = re.compile(r"\bMB \d{4}-\d{2}-\d{2}\b")
-
-
-# ---- helpers shared by the legal table models ----------------------------------------
-
-
-def to_decimal(value, digits=2):
-    """A Float field value as the Decimal the law engine takes (``10.5`` -> ``10.5``)."""
-    return Decimal(str(round(value, digits)))
-
-
-def read_legal_csv(file_name):
-    """Rows of a table of ``data/legal/`` as dicts of stripped strings.
-
-    Only for the descriptive columns (scope, Moniteur belge reference, source) that the
-    law engine does not need: every figure comes from the ``law`` readers.
-    """
-    with open(law.tables.DATA_DIR / file_name, newline="", encoding="utf-8") as handle:
-        return [
-            {key.strip(): (value or "").strip() for key, value in row.items()}
-            for row in csv.DictReader(handle)
-        ]
-
-
-def load_missing_records(model, vals_by_name, exists=None):
-    """Create the records of ``vals_by_name`` (xmlid name -> create values) whose xmlid
-    was never loaded, each with a ``noupdate`` xmlid of the addon.
-
-    An existing xmlid, pointing to a record or left behind by a deleted one (see
-    :func:`keep_xmlid_tombstones`), is never touched: what the accountant edited or
-    deleted stays so.  ``exists(vals)`` may skip a row the accountant already entered
-    by hand (no xmlid).  Returns the created records.
-    """
-    data = model.env["ir.model.data"].sudo()
-    known = set(
-        data.search([("module", "=", MODULE), ("name", "in", list(vals_by_name))]).mapped("name")
-    )
-    todo = {
-        name: vals
-        for name, vals in vals_by_name.items()
-        if name not in known and not (exists and exists(vals))
-    }
-    if not todo:
-        return model.browse()
-    records = (
-        model.sudo()
-        .with_context(tracking_disable=True, mail_create_nolog=True)
-        .create(list(todo.values()))
-    )
-    data._update_xmlids(
-        [
-            {"xml_id": f"{MODULE}.{name}", "record": record, "noupdate": True}
-            for name, record in zip(todo, records, strict=True)
-        ]
-    )
-    return records
-
-
-def xmlid_tombstones(records):
-    """Values recreating the addon's xmlids of ``records`` once they are deleted.
-
-    Odoo drops the xmlids of a deleted record; kept as ``noupdate`` rows pointing to the
-    deleted id (``env.ref`` then reports "it may have been deleted"), they tell
-    :func:`load_missing_records` not to recreate the row on the next upgrade.
-    """
-    if not records or records.env.context.get(MODULE_UNINSTALL_FLAG):
-        return []
-    data = (
-        records.env["ir.model.data"]
-        .sudo()
-        .search(
-            [("module", "=", MODULE), ("model", "=", records._name), ("res_id", "in", records.ids)]
-        )
-    )
-    return [
-        {
-            "module": MODULE,
-            "name": row.name,
-            "model": row.model,
-            "res_id": row.res_id,
-            "noupdate": True,
-        }
-        for row in data
-    ]
 
 
 class AccountDunningRate(models.Model):
     _name = "account.dunning.rate"
     _description = "Dunning Interest Rate"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["account.dunning.legal.table", "mail.thread", "mail.activity.mixin"]
     _order = "kind, date_from desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -235,13 +151,6 @@ class AccountDunningRate(models.Model):
         rates = super().create(vals_list)
         rates._close_missing_rate_activities()
         return rates
-
-    def unlink(self):
-        tombstones = xmlid_tombstones(self)
-        result = super().unlink()
-        if tombstones:
-            self.env["ir.model.data"].sudo().create(tombstones)
-        return result
 
     # ---- BUSINESS METHODS -----------------------------------------------------------
 
@@ -389,7 +298,7 @@ class AccountDunningRate(models.Model):
 
         vals_by_name = self._prepare_b2b_rate_vals()
         vals_by_name.update(self._prepare_legal_rate_vals())
-        load_missing_records(self, vals_by_name, exists)
+        self._load_missing_records(vals_by_name, exists)
         self.env["account.dunning.court.cost"]._load_legal_table()
         self.env["account.dunning.indemnity.bracket"]._load_legal_table()
 

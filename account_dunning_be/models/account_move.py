@@ -394,8 +394,13 @@ class AccountMove(models.Model):
             )
         auto = letters.filtered(lambda lt: lt.company_id.dunning_auto_send and lt.by_email
                                 and lt.by_post == "none" and not lt.review_reason)
-        if auto:
-            auto.action_send()
+        for letter in auto:
+            try:
+                with self.env.cr.savepoint():
+                    letter.action_send()
+            except UserError as error:
+                # what the user must fix (no IBAN, ...) keeps the letter in review
+                letter.review_reason = str(error)
         return letters
 
     @api.model

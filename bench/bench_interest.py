@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "account_dunning_be"))
 
-import law  # noqa: E402  (pure Python: no Odoo needed)
+import law  # pure Python: no Odoo needed
 
 FIRST = date(2023, 1, 1)
 LAST = date(2025, 12, 31)

@@ -204,7 +204,7 @@ def _plan(rng, today, partners):
     order = [partners[i % len(partners)] for i in range(INVOICE_COUNT)]
     rng.shuffle(order)
     plan = []
-    for partner, fate in zip(order, fates):
+    for partner, fate in zip(order, fates, strict=True):
         if fate == "not_due":
             due = today + timedelta(days=rng.randint(1, 25))
         elif fate == "disputed":
@@ -237,11 +237,11 @@ def _plan(rng, today, partners):
     plan.sort(key=lambda p: (p[1], p[0].id))
     # one large claim (above the justice of the peace's 5,000) for an enterprise
     # customer, one small one (below the B2C damages first bracket) for a consumer
-    for i, (partner, invoice_date, lines, fate, pay_date, share) in enumerate(plan):
+    for i, (partner, invoice_date, _lines, fate, pay_date, share) in enumerate(plan):
         if fate == "open" and partner.is_company:
             plan[i] = (partner, invoice_date, [(1, 90)], fate, pay_date, share)
             break
-    for i, (partner, invoice_date, lines, fate, pay_date, share) in enumerate(plan):
+    for i, (partner, invoice_date, _lines, fate, pay_date, share) in enumerate(plan):
         if fate == "open" and not partner.is_company:
             plan[i] = (partner, invoice_date, [(1, 1)], fate, pay_date, share)
             break
@@ -303,7 +303,7 @@ def build(env, today=None, company=None):
         invoice.action_post()
 
     by_fate = {}
-    for invoice, (_p, _d, _l, fate, pay_date, share) in zip(invoices, plan):
+    for invoice, (_p, _d, _l, fate, pay_date, share) in zip(invoices, plan, strict=True):
         by_fate.setdefault(fate, env["account.move"])
         by_fate[fate] |= invoice
         if fate in ("paid", "paid_late"):

@@ -88,7 +88,8 @@ class AccountDunningLevel(models.Model):
     letter_ids = fields.One2many("account.dunning.letter", "level_id", string="Letters")
 
     _sql_constraints = [
-        ("delay_positive", "CHECK(delay >= 0)", "The delay of a dunning level cannot be negative."),
+        ("delay_positive", "CHECK(delay >= 0)",
+         "The delay of a dunning level cannot be negative."),
     ]
 
     # ------------------------------------------------------------

@@ -9,7 +9,6 @@ rows whose xmlid was never loaded, so edits and deletions survive upgrades.
 
 import re
 from datetime import date
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError

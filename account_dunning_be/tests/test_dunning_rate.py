@@ -107,7 +107,8 @@ class TestDunningRate(TransactionCase):
         xmlids = self.env["ir.model.data"].search(
             [("module", "=", "account_dunning_be"), ("model", "=", "account.dunning.rate")]
         )
-        self.assertEqual(len(xmlids), len(law.default_b2b_rates()) + len(law.default_legal_rates()))
+        shipped = len(law.default_b2b_rates()) + len(law.default_legal_rates())
+        self.assertEqual(len(xmlids), shipped)
         self.assertTrue(all(xmlids.mapped("noupdate")))
 
     def test_rate_table_readable_by_billing_user(self):

@@ -126,7 +126,7 @@ class AccountDunningRateImport(models.TransientModel):
                 except (ValueError, TypeError, OverflowError, xlrd.xldate.XLDateError):
                     row_errors.append(
                         _(
-                            "%(column)s %(value)r is not a date (use an Excel date or YYYY-MM-DD).",
+                            "%(column)s %(value)r is not a date (use an Excel date or YYYY-MM-DD).",  # noqa: E501
                             column=name,
                             value=cell.value,
                         )

@@ -1,11 +1,16 @@
+import functools
+import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
+from odoo.tools.mail import generate_tracking_message_id
 
 from .. import law
 
@@ -64,15 +69,23 @@ class AccountMove(models.Model):
         (self - invoices).dunning_next_date = False
         ladders = self.env["account.dunning.level"]._get_ladders(invoices.company_id)
         for move in invoices:
-            level = ladders[move.company_id.id].get(move.dunning_level_id.id or None)
-            if not level:
-                move.dunning_next_date = False
-            elif move.dunning_level_id:
-                move.dunning_next_date = move.dunning_last_date + timedelta(days=level.delay)
-            else:
-                start = move.invoice_date_due or move.invoice_date
-                move.dunning_next_date = start and start + timedelta(
-                    days=level.delay + move.company_id.dunning_grace_days)
+            move.dunning_next_date = move._dunning_next_date_at(
+                move.dunning_level_id, move.dunning_last_date, ladders)
+
+    def _dunning_next_date_at(self, level, last_date, ladders):
+        """The next step of the posted invoice ``self`` once at ``level`` since ``last_date``.
+
+        ``ladders``: ``account.dunning.level._get_ladders``. False at the last level.
+        """
+        self.ensure_one()
+        next_level = ladders[self.company_id.id].get(level.id or None)
+        if not next_level:
+            return False
+        if level:
+            return last_date + timedelta(days=next_level.delay)
+        start = self.invoice_date_due or self.invoice_date
+        return start and start + timedelta(
+            days=next_level.delay + self.company_id.dunning_grace_days)
 
     def _compute_dunning_days_overdue(self):
         today = fields.Date.context_today(self)
@@ -104,17 +117,16 @@ class AccountMove(models.Model):
         The first step is the invoice total on the invoice date; each later step is what
         remained after the payments or credit notes of that date. One query for all invoices.
         """
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable")
+        # grouped in the database: only the receivable lines with a payment are loaded
         paid_by_date = defaultdict(lambda: defaultdict(float))
-        partials = self.env["account.partial.reconcile"].search_read(
-            [("debit_move_id", "in", receivable.ids)],
-            ["debit_move_id", "debit_amount_currency", "max_date"],
+        partials = self.env["account.partial.reconcile"]._read_group(
+            [("debit_move_id.move_id", "in", self.ids),
+             ("debit_move_id.account_type", "=", "asset_receivable")],
+            ["debit_move_id", "max_date:day"],
+            ["debit_amount_currency:sum"],
         )
-        move_of_line = {line.id: line.move_id.id for line in receivable}
-        for partial in partials:
-            move_id = move_of_line[partial["debit_move_id"][0]]
-            paid_by_date[move_id][partial["max_date"]] += partial["debit_amount_currency"]
+        for line, day, amount in partials:
+            paid_by_date[line.move_id.id][day] += amount
         steps = {}
         for move in self:
             start = min(filter(None, (move.invoice_date, move.invoice_date_due, move.date)))
@@ -340,17 +352,19 @@ class AccountMove(models.Model):
             contact = partner._get_dunning_contact()
             others = others_by_key.get((company, partner), self.browse())
             ladder = ladders[company.id]
-            by_level = due.grouped(lambda m: (ladder[m.dunning_level_id.id or None], m.currency_id))
+            by_level = due.grouped(
+                lambda m, ladder=ladder: (ladder[m.dunning_level_id.id or None], m.currency_id))
             for (level, currency), moves in by_level.items():
                 if level.min_amount and sum(moves.mapped("amount_residual")) < level.min_amount:
                     continue
-                level_claims = {m.id: self._dunning_level_claim(claims[m.id], level) for m in moves}
+                level_claims = {
+                    m.id: self._dunning_level_claim(claims[m.id], level) for m in moves}
                 lines = [
                     self._prepare_dunning_line_vals(move, level_claims[move.id], True)
                     for move in moves
                 ] + [
                     self._prepare_dunning_line_vals(move, claims[move.id], False)
-                    for move in others.filtered(lambda m: m.currency_id == currency)
+                    for move in others.filtered(lambda m, cur=currency: m.currency_id == cur)
                 ]
                 vals = moves._prepare_dunning_letter_vals(today, level, currency, contact)
                 errors = {claim["interest_error"] for claim in level_claims.values()} - {False}
@@ -362,20 +376,20 @@ class AccountMove(models.Model):
         if not letter_vals:
             return Letter
         letters = Letter.create(letter_vals)
-        # the lines of all letters in one create: a single INSERT
-        self.env["account.dunning.letter.line"].create([
-            dict(line, letter_id=letter.id)
-            for letter, lines in zip(letters, line_vals) for line in lines
+        # the lines of all letters in a single INSERT
+        self._dunning_insert_letter_lines([
+            dict(line, letter_id=letter.id, currency_id=letter.currency_id.id)
+            for letter, lines in zip(letters, line_vals, strict=True) for line in lines
         ])
 
         for level, moves in self._dunning_merge_steps(steps):
             moves._dunning_set_step(level, today)
         bodies = {}
-        for letter, (level, moves) in zip(letters, steps):
+        for letter, (level, moves) in zip(letters, steps, strict=True):
             bodies.update(dict.fromkeys(moves.ids, self.env._(
                 "Dunning level %(level)s reached: letter %(letter)s.",
                 level=level.name, letter=letter.name)))
-        self.browse(list(bodies))._message_log_batch(bodies=bodies)
+        self.browse(list(bodies))._dunning_log_batch(bodies)
         no_email = letters.filtered(lambda lt: lt.level_id.action_email and not lt.by_email)
         no_email._message_log_batch(bodies={
             letter.id: self.env._(
@@ -406,25 +420,146 @@ class AccountMove(models.Model):
     @api.model
     def _dunning_merge_steps(self, steps):
         """[(level, invoices)] merged per level: one UPDATE a level."""
-        merged = defaultdict(lambda: self.env["account.move"])
+        merged = defaultdict(list)
         for level, moves in steps:
-            merged[level] |= moves
-        return merged.items()
+            merged[level] += moves.ids  # a union of recordsets per letter is quadratic
+        return [(level, self.env["account.move"].browse(ids)) for level, ids in merged.items()]
 
     def _dunning_set_step(self, level, on_date):
-        """Record the dunning step the invoices of ``self`` reached.
+        """Record the dunning step the invoices of ``self`` reached, and their next step.
 
-        One UPDATE for all: ``account.move.write`` re-checks and re-synchronises the lines
-        of every invoice, queries per invoice for two fields no accounting depends on.
+        One UPDATE per next date (a single one in a nightly run): ``account.move.write``
+        re-checks and re-synchronises the lines of every invoice, queries per invoice for
+        fields no accounting depends on; letting the ORM recompute the next date would
+        rewrite every row a second time.
         """
-        self.flush_recordset(["dunning_level_id", "dunning_last_date"])
+        fnames = ["dunning_level_id", "dunning_last_date", "dunning_next_date"]
+        self.flush_recordset(fnames)
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        ladders = self.env["account.dunning.level"]._get_ladders(invoices.company_id)
+        ids_by_next = defaultdict(list)
+        invoice_ids = set(invoices.ids)
+        for move in self:
+            next_date = move.id in invoice_ids and move._dunning_next_date_at(
+                level, on_date, ladders)
+            ids_by_next[next_date or None].append(move.id)
+        for next_date, ids in ids_by_next.items():
+            self.env.cr.execute(SQL(
+                "UPDATE account_move SET dunning_level_id = %s, dunning_last_date = %s, "
+                "dunning_next_date = %s WHERE id IN %s",
+                level.id or None, on_date or None, next_date, tuple(ids),
+            ))
+        self.invalidate_recordset(fnames)
+        self.modified(fnames)
+        # written above: nothing left for the ORM to recompute
+        self.env.remove_to_compute(self._fields["dunning_next_date"], self)
+
+    @api.model
+    def _dunning_insert_letter_lines(self, vals_list):
+        """Create the letter lines of ``vals_list`` (with their letter's ``currency_id``) in
+        one INSERT; returns them.
+
+        ``create`` builds a record for each amount of each line to find its currency, then
+        rewrites every line with the fields it copies from its letter: two thirds of a
+        nightly run. Here the copied fields and the total are written with the line and the
+        amounts rounded in the letter's currency; the other fields take their defaults.
+        The line model has no ``create`` override nor Python constraint to bypass.
+        """
+        Line = self.env["account.dunning.letter.line"]
+        if not vals_list:
+            return Line
+        Letter = self.env["account.dunning.letter"]
+        currencies = self.env["res.currency"].browse({vals["currency_id"] for vals in vals_list})
+        # rounded as the ORM does (Python's round is enough for a currency of cents)
+        round_in = {
+            currency.id: currency.round if currency.rounding != 0.01
+            else functools.partial(round, ndigits=2)
+            for currency in currencies
+        }
+        letters = Letter.browse({vals["letter_id"] for vals in vals_list})
+        copied = {letter.id: {
+            "level_id": letter.level_id.id, "state": letter.state, "date": letter.date,
+            "company_id": letter.company_id.id,
+        } for letter in letters}
+        columns = {
+            name: field for name, field in Line._fields.items()
+            if field.store and field.column_type
+            and name not in ("id", "create_uid", "create_date", "write_uid", "write_date")
+        }
+        rows = []
+        for vals in vals_list:
+            row = dict(vals)
+            rounded = round_in[row.pop("currency_id")]
+            row.update(copied[row["letter_id"]])
+            for fname, value in row.items():
+                field = columns[fname]
+                if field.type == "monetary":
+                    row[fname] = rounded(value or 0.0)
+                elif isinstance(value, models.BaseModel):
+                    row[fname] = value.id or None
+                elif field.type == "json" and not value:
+                    row[fname] = None
+                elif value is False and field.type != "boolean":
+                    row[fname] = None
+            row["total"] = rounded(sum(
+                row.get(fname) or 0.0
+                for fname in ("amount_residual", "interest", "flat_fee", "penalty")))
+            rows.append(row)
+        given = set().union(*rows)
+        defaults = Line.default_get([name for name in columns if name not in given])
+        names = sorted(given | set(defaults))
+        now = self.env.cr.now()
         self.env.cr.execute(SQL(
-            "UPDATE account_move SET dunning_level_id = %s, dunning_last_date = %s "
-            "WHERE id IN %s",
-            level.id or None, on_date or None, tuple(self.ids),
+            """INSERT INTO %s (%s, create_uid, create_date, write_uid, write_date)
+               SELECT %s, %s, %s, %s, %s FROM jsonb_to_recordset(%s::jsonb) AS line(%s)
+               RETURNING id""",
+            SQL.identifier(Line._table),
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(SQL.identifier("line", name) for name in names),
+            self.env.uid, now, self.env.uid, now,
+            json.dumps([dict(defaults, **row) for row in rows], default=str),
+            SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(columns[name].column_type[1]))
+                           for name in names),
         ))
-        self.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
-        self.modified(["dunning_level_id", "dunning_last_date"])
+        lines = Line.browse(sorted(line_id for [line_id] in self.env.cr.fetchall()))
+        Letter.invalidate_model(["line_ids"])
+        self.invalidate_model(["dunning_letter_line_ids"])
+        lines.modified(names, create=True)
+        for field in Line._fields.values():
+            if field.compute and field.store:
+                # written above
+                self.env.remove_to_compute(field, lines)
+        return lines
+
+    def _dunning_log_batch(self, bodies):
+        """Log ``bodies`` ({invoice id: plain text}) as notes in the invoices' chatter.
+
+        The notes ``_message_log_batch`` logs (the body escaped in a paragraph, as its
+        sanitizer leaves it), in one INSERT: through the ORM, a nightly run spent a third
+        of its time creating them.
+        """
+        if not bodies:
+            return
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
+        now = self.env.cr.now()
+        uid = self.env.uid
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO mail_message (
+                   model, res_id, body, message_type, is_internal, subtype_id, author_id,
+                   email_from, reply_to, message_id, email_add_signature, date,
+                   create_uid, create_date, write_uid, write_date)
+               SELECT %s, note.res_id, note.body, 'notification', TRUE, %s, %s, %s, %s, %s,
+                      FALSE, %s, %s, %s, %s, %s
+                 FROM unnest(%s::int[], %s::text[]) AS note(res_id, body)""",
+            self._name, self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            author_id or None, email_from or None, reply_to or None,
+            generate_tracking_message_id("message-notify"), now, uid, now, uid, now,
+            list(bodies), [str(Markup("<p>%s</p>") % body) for body in bodies.values()],
+        ))
+        self.browse(list(bodies)).invalidate_recordset(
+            ["message_ids", "message_needaction", "message_needaction_counter"])
 
     def _prepare_dunning_letter_vals(self, today, level, currency, contact):
         partner = self.commercial_partner_id

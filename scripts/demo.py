@@ -1,6 +1,6 @@
 """Build the demo database from scratch, run the dunning and print what it did.
 
-    python scripts/demo.py --db dunning_demo --out out [--today YYYY-MM-DD]
+    python scripts/demo.py --db dunning_demo --out out [--today YYYY-MM-DD] [--http-port N]
 
 (``make demo`` runs it after ``make setup``; ``make serve`` then serves the database at
 http://localhost:8069, login admin / admin.)
@@ -10,7 +10,11 @@ http://localhost:8069, login admin / admin.)
 3. installs account_dunning_be (account, l10n_be and mail come with it) and makes sure
    the Belgian chart of accounts ``be_comp`` is loaded;
 4. builds the customers, invoices and payments of scripts/demo_data.py as of ``--today``;
-5. runs the dunning as of ``--today`` and prints one row per customer.
+5. runs the dunning as of ``--today`` and prints one row per customer;
+6. writes every letter it created as a PDF (wkhtmltopdf) into ``<out>/letters/``, the
+   registered ones also in one batch after their deposit list, and prints where they are.
+   wkhtmltopdf loads the report's CSS from an Odoo HTTP server of the database that the
+   job starts for that time on ``--http-port`` (default: a free port).
 
 The same ``--today`` gives the same data and the same table on stdout (progress and
 timings go to stderr). Needs build/env.sh sourced (PATH, PYTHONPATH, PG* variables).
@@ -183,12 +187,40 @@ def format_table(rows):
     return "\n".join(lines)
 
 
+def write_letters_index(letters, paths, pdf_dir):
+    """Write ``index.txt`` into ``pdf_dir``, one tab-separated line per PDF (file, letter,
+    customer, B2B or B2C, level, language, post); return the lines saying where they are."""
+    import render_letters
+
+    by_name = {path.name: path for path in paths}
+    lines = []
+    for letter in letters.sorted(lambda lt: lt.id):
+        path = by_name.get(render_letters.letter_filename(letter))
+        if path:
+            kind = "B2B" if letter.is_b2b else "B2C"
+            lines.append(f"{path.name}\t{letter.name}\t{letter.partner_id.name}\t{kind}\t"
+                         f"{letter.level_id.name}\t{letter.lang}\t{letter.by_post}")
+    batches = [name for name in ("registered_letters.pdf", "registered_deposit_list.pdf")
+               if name in by_name]
+    lines += [f"{name}\t\t\t\t\t\t" for name in batches]
+    (pdf_dir / "index.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    where = [f"Letters: {len(paths) - len(batches)} PDFs in {pdf_dir}/ "
+             f"(one per letter, listed in {pdf_dir / 'index.txt'})"]
+    if batches:
+        where.append(f"Registered letters: {pdf_dir / batches[0]} (deposit list first), "
+                     f"deposit list alone: {pdf_dir / batches[1]}")
+    return where
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="dunning_demo")
     parser.add_argument("--out", default="out", help="folder for the letters and the summary")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
                         help="the dunning date, YYYY-MM-DD (default: today)")
+    parser.add_argument("--http-port", type=int, default=0,
+                        help="port of the HTTP server wkhtmltopdf loads the report CSS from "
+                        "while the letters render (default: a free port)")
     args = parser.parse_args(argv)
     os.chdir(REPO)
     out = Path(args.out)
@@ -203,6 +235,7 @@ def main(argv=None):
 
     sys.path.insert(0, str(REPO / "scripts"))
     import demo_data
+    import render_letters
 
     registry = open_env(args.db)
     with registry.cursor() as cr:
@@ -224,6 +257,12 @@ def main(argv=None):
         cr.commit()
         env.invalidate_all()
         rows = summary_rows(env, summary, letters, todays, args.today)
+        pdf_dir = out / "letters"
+        shutil.rmtree(pdf_dir, ignore_errors=True)  # no letter of an earlier run stays
+        say(f"writing the {len(letters)} letters as PDF into {pdf_dir}")
+        with render_letters.serving(env, args.db, args.http_port):
+            paths = render_letters.write_letters_pdf(env, letters, pdf_dir)
+        written = write_letters_index(letters, paths, pdf_dir)
 
         fates = {fate: len(moves) for fate, moves in sorted(summary["by_fate"].items())}
         report = [
@@ -241,7 +280,10 @@ def main(argv=None):
             "",
             format_table(rows),
             "",
-            "Serve it:  make serve   then open http://localhost:8069 (login admin, password admin)",
+            *written,
+            "",
+            "Serve it:  make serve   then open http://localhost:8069 "
+            "(login admin, password admin)",
         ]
     text = "\n".join(report)
     print(text)

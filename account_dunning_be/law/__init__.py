@@ -78,6 +78,7 @@ from .rates import (
     statutory_b2b_rate,
     statutory_rate_from_ecb,
 )
+from .recommend import ROUTES, Recommendation, recommend
 
 __all__ = [
     "CourtCostRow",
@@ -108,4 +109,7 @@ __all__ = [
     "statutory_b2b_rate",
     "statutory_rate_from_ecb",
     "tables",
+    "ROUTES",
+    "Recommendation",
+    "recommend",
 ]

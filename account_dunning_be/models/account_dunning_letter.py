@@ -91,7 +91,7 @@ class AccountDunningLetter(models.Model):
         for (company_id, day), company_vals in unnamed.items():
             names = self.with_company(company_id).with_context(
                 ir_sequence_date=day)._reserve_names(len(company_vals))
-            for vals, name in zip(company_vals, names):
+            for vals, name in zip(company_vals, names, strict=True):
                 vals["name"] = name
         return super().create(vals_list)
 

@@ -19,6 +19,11 @@ class DunningCommon(AccountTestInvoicingCommon):
             "dunning_penalty_min": 40.0,
             "dunning_penalty_max": 2500.0,
         })
+        cls.company.partner_id.bank_ids = [Command.create({
+            "acc_number": "BE71 0961 2345 6769",
+            "allow_out_payment": True,
+        })]
+        cls.company_data["default_journal_bank"].bank_account_id = cls.company.partner_id.bank_ids
         cls.levels = cls.env["account.dunning.level"].search(
             [("company_id", "=", cls.company.id)])
         cls.friendly, cls.second, cls.formal, cls.last = cls.levels

@@ -189,6 +189,29 @@ class TestDunningLadder(DunningCommon):
         other = letters.filtered(lambda lt: lt.partner_id == self.b2c)
         self.assertEqual(other.state, "sent", "the other customers go on")
 
+    def test_auto_send_problem_keeps_the_letter_in_review(self):
+        self.company.dunning_auto_send = True
+        self.company_data["default_journal_bank"].bank_account_id = False
+        self.company.partner_id.bank_ids.unlink()
+        self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")
+        letter = self._escalate("2026-02-07")
+        self.assertEqual(letter.state, "draft")
+        self.assertIn("IBAN", letter.review_reason)
+
+    def test_foreign_currency_invoice_keeps_its_currency(self):
+        """A USD invoice gets a USD letter; the EUR 40 is converted at the letter's date
+        (2 USD for 1 EUR here)."""
+        usd = self.setup_other_currency("USD", rates=[("2016-01-01", 2.0)])
+        invoice = self._invoice(self.b2b, 1000.0, "2025-05-15", "2025-06-15", currency=usd)
+        eur_invoice = self._invoice(self.b2b, 500.0, "2025-05-15", "2025-06-15")
+        (invoice | eur_invoice)._dunning_set_step(self.second, date(2025, 7, 1))
+        letters = self._escalate("2025-07-31")
+        self.assertEqual(len(letters), 2, "one letter per currency")
+        letter = letters.filtered(lambda lt: lt.currency_id == usd)
+        self.assertEqual(letter.line_ids.move_id, invoice)
+        self.assertEqual(letter.line_ids.flat_fee, 80.0)
+        self.assertAlmostEqual(letter.line_ids.interest, 13.64, places=2)
+
     def test_consumer_first_reminder_claims_nothing_and_announces_damages(self):
         self._invoice(self.b2c, 800.0, "2026-01-01", "2026-01-31")
         letter = self._escalate("2026-02-07")
@@ -282,10 +305,12 @@ class TestDunningCron(DunningCommon):
 class TestDunningAccess(DunningCommon):
 
     def test_billing_user_escalates_manager_configures(self):
-        billing = new_test_user(self.env, "dunning_billing", groups="account.group_account_invoice",
-                                company_id=self.company.id, company_ids=self.company.ids)
-        manager = new_test_user(self.env, "dunning_manager", groups="account.group_account_manager",
-                                company_id=self.company.id, company_ids=self.company.ids)
+        billing = new_test_user(
+            self.env, "dunning_billing", groups="account.group_account_invoice",
+            company_id=self.company.id, company_ids=self.company.ids)
+        manager = new_test_user(
+            self.env, "dunning_manager", groups="account.group_account_manager",
+            company_id=self.company.id, company_ids=self.company.ids)
         invoice = self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")
         with freeze_time("2026-02-07"):
             invoice.with_user(billing).action_dunning_escalate()
@@ -305,7 +330,8 @@ class TestDunningAccess(DunningCommon):
         self.assertEqual(len(letters), 2)
         self.assertEqual(mine.dunning_level_id.company_id, self.company)
         self.assertEqual(theirs.dunning_level_id.company_id, other)
-        user = new_test_user(self.env, "dunning_one_company", groups="account.group_account_invoice",
-                             company_id=self.company.id, company_ids=self.company.ids)
+        user = new_test_user(
+            self.env, "dunning_one_company", groups="account.group_account_invoice",
+            company_id=self.company.id, company_ids=self.company.ids)
         visible = self.env["account.dunning.letter"].with_user(user).search([])
         self.assertEqual(visible.company_id, self.company)

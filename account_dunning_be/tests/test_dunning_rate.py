@@ -268,6 +268,8 @@ class TestDunningRate(TransactionCase):
                 [("res_model", "=", "account.dunning.rate"), ("summary", "ilike", "2026 H2")]
             )
 
+        # the reminder is written in its user's language: English here
+        self.env.ref("account.group_account_manager").users.write({"lang": "en_US"})
         with freeze_time("2026-03-01"):
             self.Rate._cron_check_missing_rate()
         self.assertFalse(activities())

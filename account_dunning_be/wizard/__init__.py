@@ -1,3 +1,4 @@
 
 from . import account_dunning_rate_derive
 from . import account_dunning_rate_import
+from . import account_dunning_wizard

@@ -1,0 +1,643 @@
+import base64
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from babel.dates import format_date as babel_format_date
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import babel_locale_parse, format_amount
+
+from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_be
+
+from .. import law
+
+LETTER_REPORT = "account_dunning_be.account_dunning_letter_report"
+REGISTERED_BATCH_REPORT = "account_dunning_be.account_dunning_registered_letters_report"
+
+# the texts of the letter: one per shipped level, chosen by flags for the others
+LETTER_KEYS = ("friendly", "second", "formal_notice", "last_notice")
+
+
+def format_structured_reference(base10):
+    """``+++DDD/DDDD/DDDCC+++`` for a 10-digit base: check digits base mod 97, 97 for 0."""
+    digits = str(base10).rjust(10, "0")[-10:]
+    check = int(digits) % 97 or 97
+    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}{check:02d}+++"
+
+
+def belgian_language_of_zip(zip_code):
+    """The language of a Belgian postcode's region: ``de`` in the East Cantons (4700-4791),
+    ``fr`` in Brussels (1000-1299) and Wallonia, ``nl`` in Flanders; None when not a
+    Belgian postcode."""
+    digits = re.sub(r"\D", "", zip_code or "")
+    if len(digits) != 4:
+        return None
+    code = int(digits)
+    if 4700 <= code <= 4791:
+        return "de"
+    if 1000 <= code <= 1499 or 4000 <= code <= 7999:
+        return "fr"
+    return "nl"
+
+
+class AccountDunningLetter(models.Model):
+    _inherit = "account.dunning.letter"
+
+    payment_reference = fields.Char(
+        string="Structured communication",
+        compute="_compute_payment_reference",
+        store=True,
+        readonly=True,
+        copy=False,
+        help="What the customer mentions when paying: the invoice's own structured "
+        "communication when the letter claims one invoice, a new one for the letter when it "
+        "claims several.",
+    )
+
+    @api.depends("line_ids.move_id.payment_reference")
+    def _compute_payment_reference(self):
+        for letter in self:
+            letter.payment_reference = letter._default_payment_reference() if letter.id else False
+
+    def _default_payment_reference(self):
+        self.ensure_one()
+        moves = self.line_ids.move_id
+        if len(moves) == 1 and is_valid_structured_reference_be(moves.payment_reference or ""):
+            return moves.payment_reference
+        # 9 + the letter id on 9 digits: never one of l10n_be's invoice-id references
+        return format_structured_reference(f"9{self.id:09d}"[-10:])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("lang") and vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals.get("contact_id")
+                                                         or vals["partner_id"])
+                vals["lang"] = self._get_default_letter_lang(partner)
+        return super().create(vals_list)
+
+    @api.model
+    def _get_default_letter_lang(self, partner):
+        """The language of a customer who has none: by the region of a Belgian postcode
+        (French in Brussels and Wallonia, Dutch in Flanders, German in the East Cantons),
+        else the company's; only among the installed languages."""
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        wanted = []
+        if not partner.country_id or partner.country_id.code == "BE":
+            region_lang = belgian_language_of_zip(partner.zip)
+            if region_lang:
+                wanted += [f"{region_lang}_BE", {"de": "de_DE", "fr": "fr_FR", "nl": "nl_NL"}[
+                    region_lang]]
+        wanted += [self.env.company.partner_id.lang, "en_US"]
+        return next((code for code in wanted if code in installed), installed[0])
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("registered_date"):
+            self._sync_deposit_date()
+        return result
+
+    def _sync_deposit_date(self):
+        """A registered letter's deposit date is the date of its step: the next level's
+        delay counts from it (the consumer's waiting period reads it on the letter)."""
+        for letter in self.filtered(lambda lt: lt.registered_date and lt.state != "cancelled"):
+            moves = letter.line_ids.filtered("is_due").move_id.filtered(
+                lambda m, lt=letter: m.dunning_level_id == lt.level_id)
+            if moves:
+                moves._dunning_set_step(letter.level_id, letter.registered_date)
+
+    @api.constrains("registered_date", "date")
+    def _check_registered_date(self):
+        for letter in self.filtered("registered_date"):
+            if letter.registered_date < letter.date:
+                raise ValidationError(self.env._(
+                    "The deposit date of letter %(letter)s (%(deposit)s) cannot be before the "
+                    "letter's date (%(date)s).", letter=letter.name,
+                    deposit=letter.registered_date, date=letter.date))
+
+    # ------------------------------------------------------------
+    # REPORT HELPERS (used by the QWeb letter)
+    # ------------------------------------------------------------
+
+    def _get_letter_key(self):
+        """Which text the letter takes: the shipped level's key, or one by the level's flags."""
+        self.ensure_one()
+        level = self.level_id
+        if level.default_key in LETTER_KEYS:
+            return level.default_key
+        if level.is_final:
+            return "last_notice"
+        if level.is_formal_notice:
+            return "formal_notice"
+        if level.recall_terms:
+            return "second"
+        return "friendly"
+
+    def _get_bank_account(self):
+        """The creditor's account the customer pays to."""
+        self.ensure_one()
+        banks = self.line_ids.move_id.partner_bank_id.filtered(
+            lambda bank: bank.active and bank.acc_number)
+        if banks:
+            return banks[:1]
+        journal = self.env["account.journal"].search([
+            ("company_id", "=", self.company_id.id), ("type", "=", "bank"),
+            ("bank_account_id", "!=", False),
+        ], limit=1)
+        if journal.bank_account_id.active:
+            return journal.bank_account_id
+        return self.company_id.partner_id.bank_ids[:1]
+
+    def _get_enterprise_number(self):
+        """The company's enterprise number as 0123.456.789 (from its registry or VAT)."""
+        self.ensure_one()
+        company = self.company_id
+        digits = re.sub(r"\D", "", company.company_registry or "") or (
+            re.sub(r"\D", "", company.vat or "") if (company.vat or "").upper().startswith("BE")
+            else "")
+        if len(digits) == 9:
+            digits = "0" + digits
+        if len(digits) != 10:
+            return company.company_registry or company.vat or ""
+        return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+    def _get_payment_deadline(self):
+        """The date by which the customer must pay: the company's term (at least 14 days for
+        a consumer) from the letter's date or its deposit date, never before the end of a
+        consumer's waiting period."""
+        self.ensure_one()
+        sent_on = self.registered_date or self.date
+        days = self.company_id.dunning_payment_days or 14
+        if not self.is_b2b:
+            days = max(days, 14)
+        deadline = sent_on + timedelta(days=days)
+        if not self.is_b2b:
+            deadline = max(deadline, self._get_waiting_period_end())
+        return deadline
+
+    def _get_waiting_period_end(self):
+        """Last day of the consumer's Book XIX waiting period this letter opens."""
+        self.ensure_one()
+        channel = "email" if self.by_email and self.by_post == "none" else "post"
+        return law.b2c_waiting_period_end(self.registered_date or self.date, channel)
+
+    def _is_consumer_announcement(self):
+        """A consumer letter that claims nothing yet and announces the damages to come."""
+        self.ensure_one()
+        due = self.line_ids.filtered("is_due")
+        return (not self.is_b2b and not any(due.mapped("interest")) and not any(
+            due.mapped("penalty")) and not any(due.mapped("flat_fee")))
+
+    def _get_damages_announced(self):
+        self.ensure_one()
+        return sum(self.line_ids.filtered("is_due").mapped("damages_announced"))
+
+    def _get_earlier_reminders(self):
+        """The reminders already sent for the invoices of this letter, oldest first:
+        [{'letter', 'date', 'channel' (translated), 'registered_number'}]."""
+        self.ensure_one()
+        letters = self.search([
+            ("id", "!=", self.id),
+            ("partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("state", "in", ("sent", "printed")),
+            ("line_ids.move_id", "in", self.line_ids.move_id.ids),
+            ("date", "<=", self.date),
+        ], order="date, id")
+        by_post = dict(self._fields["by_post"]._description_selection(self.env))
+        reminders = []
+        for letter in letters:
+            channels = []
+            if letter.by_email:
+                channels.append(self.env._("e-mail"))
+            if letter.by_post != "none":
+                channels.append(by_post[letter.by_post].lower())
+            reminders.append({
+                "letter": letter,
+                "date": letter.registered_date or letter.date,
+                "channel": ", ".join(channels),
+                "registered_number": letter.registered_number or "",
+            })
+        return reminders
+
+    def _get_epc_qr_payload(self):
+        """The SEPA credit transfer QR code (EPC069-12, version 002) for the letter's total."""
+        self.ensure_one()
+        bank = self._get_bank_account()
+        amount = Decimal(str(self.amount_total)).quantize(Decimal("0.01"))
+        reference = self.payment_reference or ""
+        structured = re.sub(r"\D", "", reference) if is_valid_structured_reference_be(
+            reference) else ""
+        lines = [
+            "BCD",  # service tag
+            "002",  # version
+            "1",  # character set: UTF-8
+            "SCT",  # SEPA credit transfer
+            bank.bank_bic or "",
+            (bank.acc_holder_name or bank.partner_id.name or self.company_id.name)[:70],
+            (bank.sanitized_acc_number or "").upper(),
+            f"{self.currency_id.name}{amount}" if amount > 0 else "",
+            "",  # purpose
+            structured[:35],
+            "" if structured else (reference or self.name)[:140],
+        ]
+        return "\n".join(lines)
+
+    def _get_epc_qr_image(self):
+        """The EPC QR code as a data URI (no HTTP round trip while wkhtmltopdf renders)."""
+        self.ensure_one()
+        if self.currency_id.name != "EUR" or self.amount_total <= 0:
+            return False
+        png = self.env["ir.actions.report"].barcode(
+            "QR", self._get_epc_qr_payload(), width=180, height=180, quiet=False)
+        return "data:image/png;base64," + base64.b64encode(png).decode()
+
+    def _get_invoice_description(self, move):
+        """What the invoice was for: its reference, else its first line's label."""
+        lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return move.ref or (lines[:1].name or "").split("\n")[0]
+
+    def _get_interest_periods(self, line):
+        """The interest periods of ``line`` with dates and numbers, for the letter."""
+        periods = []
+        for period in line.interest_periods or []:
+            periods.append({
+                "date_from": fields.Date.to_date(period["date_from"]),
+                "date_to": fields.Date.to_date(period["date_to"]),
+                "days": period["days"],
+                "base": float(period["base"]),
+                "rate": float(period["rate"]),
+                "amount": float(period["amount"]),
+            })
+        return periods
+
+    def _get_subject_invoices(self):
+        self.ensure_one()
+        return ", ".join(self.line_ids.move_id.mapped("name"))
+
+    def _get_customer_number(self):
+        self.ensure_one()
+        return self.partner_id.ref or str(self.partner_id.id)
+
+    def _get_contact_person(self):
+        """Who the customer can call: the invoices' salesperson, else the company."""
+        self.ensure_one()
+        user = self.line_ids.move_id.invoice_user_id.filtered(
+            lambda u: not u._is_superuser() and not u.share)[:1]
+        return user.partner_id if user else self.company_id.partner_id
+
+    def _fmt_date(self, value):
+        """A date written out in the letter's language (22 novembre 2026)."""
+        if not value:
+            return ""
+        return babel_format_date(
+            value, format="long", locale=babel_locale_parse(self.lang or "en_US"))
+
+    def _fmt_date_user(self, value):
+        """A date written out in the language of the user printing (the deposit list is
+        for the post office, not for one customer)."""
+        if not value:
+            return ""
+        return babel_format_date(value, format="long", locale=babel_locale_parse(
+            self.env.lang or "en_US"))
+
+    def _fmt_number(self, value, digits=None):
+        """A figure (a rate, a percent) in the letter's language: 10,50 in French, 10.50 in
+        English; ``digits=None`` drops trailing zeros (10 %, 12,5 %)."""
+        if digits is None:
+            digits = len(f"{value:.6f}".rstrip("0").split(".")[1])
+        lang = self.env["res.lang"]._lang_get(self.lang or "en_US")
+        if not lang:
+            return f"{value:,.{digits}f}"
+        return lang.format(f"%.{digits}f", value, grouping=True)
+
+    def _fmt_amount(self, value):
+        """An amount with its currency, in the letter's language, to the cent."""
+        return format_amount(self.env, value, self.currency_id, lang_code=self.lang or "en_US")
+
+    def _get_letter_texts(self):
+        """The sentences of the letter, in its language, values filled in.
+
+        Sentences live in Python (``self.env._``) so that each translates whole, with its
+        placeholders in the order the language needs; the template adds the headings.
+        """
+        self.ensure_one()
+        letter = self.with_context(lang=self.lang or "en_US")
+        _ = letter.env._
+        key = letter._get_letter_key()
+        company = letter.company_id
+        bank = letter._get_bank_account()
+        contact = letter._get_contact_person()
+        amount = letter._fmt_amount(letter.amount_total)
+        deadline = letter._fmt_date(letter._get_payment_deadline())
+        titles = {
+            "friendly": _("Payment reminder"),
+            "second": _("Second reminder"),
+            "formal_notice": _("Formal notice"),
+            "last_notice": _("Last notice before legal action"),
+        }
+        invoices = letter._get_subject_invoices()
+        texts = {
+            "title": titles[key],
+            "subject": (_("%(title)s: invoice %(invoices)s", title=titles[key], invoices=invoices)
+                        if len(letter.line_ids.move_id) == 1 else
+                        _("%(title)s: invoices %(invoices)s", title=titles[key],
+                          invoices=invoices)),
+            "place_date": _("%(place)s, %(date)s", place=company.city or "",
+                            date=letter._fmt_date(letter.date)),
+            "salutation": (_("Dear Sir or Madam,") if letter.is_b2b else _(
+                "Dear %(name)s,", name=(letter.contact_id or letter.partner_id).name)),
+            "paragraphs": [],
+            "consumer": [],
+            "next_step": "",
+        }
+        paragraphs = texts["paragraphs"]
+        if key == "friendly":
+            paragraphs.append(_(
+                "According to our records, the payment of the invoices listed below has not "
+                "reached us yet. It may simply have escaped your attention."))
+            paragraphs.append(_(
+                "We kindly ask you to pay %(amount)s by %(deadline)s at the latest.",
+                amount=amount, deadline=deadline))
+        elif key == "second":
+            paragraphs.append(_(
+                "Despite our previous reminder, the invoices listed below are still unpaid."))
+            if letter.is_b2b:
+                paragraphs.append(_(
+                    "We remind you that under our general terms and conditions our invoices "
+                    "are payable by their due date. Under the law of 2 August 2002 on late "
+                    "payment in commercial transactions, late payment interest runs by law "
+                    "from the day after the due date, and a flat compensation of EUR 40 is "
+                    "due for each invoice paid late."))
+            else:
+                paragraphs.append(_(
+                    "We remind you that under our general terms and conditions our invoices "
+                    "are payable by their due date, and that late payment may give rise to "
+                    "interest and damages within the limits of Book XIX of the Code of "
+                    "Economic Law."))
+            paragraphs.append(_(
+                "We ask you to pay %(amount)s by %(deadline)s at the latest.",
+                amount=amount, deadline=deadline))
+        elif key == "formal_notice":
+            paragraphs.append(_(
+                "Despite our earlier reminders, listed below, the invoices below are still "
+                "unpaid."))
+            paragraphs.append(_(
+                "By this letter we formally put you on notice to pay the amount of %(amount)s "
+                "by %(deadline)s at the latest.", amount=amount, deadline=deadline))
+            texts["next_step"] = _(
+                "Failing payment by that date, we will without further notice apply for a "
+                "summary payment order (injunction) or hand the claim over to a collection "
+                "agency, the costs of which will be claimed from you.")
+        else:
+            paragraphs.append(_(
+                "Despite our reminders and our formal notice, listed below, the invoices below "
+                "are still unpaid. This is our last notice before legal action."))
+            paragraphs.append(_(
+                "We demand payment of %(amount)s by %(deadline)s at the latest.",
+                amount=amount, deadline=deadline))
+            texts["next_step"] = _(
+                "If the full amount has not reached us by that date, we will instruct a "
+                "lawyer or a bailiff to recover it through the courts, without further "
+                "notice. Court costs and the procedural indemnity will then also be claimed "
+                "from you.")
+        if letter._is_consumer_announcement():
+            waiting_end = letter._fmt_date(letter._get_waiting_period_end())
+            damages = letter._get_damages_announced()
+            texts["consumer"].append(_(
+                "This letter claims no costs, damages or interest: you have until %(date)s "
+                "(14-day waiting period) to pay without any additional cost.",
+                date=waiting_end))
+            if damages:
+                texts["consumer"].append(_(
+                    "If the amount due is not paid by that date, we will claim lump-sum "
+                    "damages of %(damages)s, within the limits of Book XIX of the Code of "
+                    "Economic Law, as well as late payment interest at the legal rate.",
+                    damages=letter._fmt_amount(damages)))
+        reference = letter.payment_reference or ""
+        texts["payment"] = _(
+            "Please transfer %(amount)s to the account %(iban)s of %(holder)s, mentioning the "
+            "structured communication %(reference)s.",
+            amount=amount, iban=bank.acc_number or "",
+            holder=bank.acc_holder_name or bank.partner_id.name or company.name,
+            reference=reference)
+        texts["qr"] = _("Or scan this QR code with your banking app.")
+        contact_bits = ", ".join(filter(None, [contact.phone or company.phone,
+                                               contact.email or company.email]))
+        texts["contact"] = _(
+            "For any question about this letter, please contact %(name)s (%(details)s).",
+            name=contact.name, details=contact_bits) if contact_bits else _(
+            "For any question about this letter, please contact %(name)s.", name=contact.name)
+        texts["ignore"] = _("If you have paid in the meantime, please ignore this letter.")
+        texts["closing"] = _("Yours faithfully,")
+        return texts
+
+    def _get_claim_rows(self):
+        """The amounts claimed with their basis: [{'label', 'basis', 'amount'}]."""
+        self.ensure_one()
+        letter = self.with_context(lang=self.lang or "en_US")
+        _ = letter.env._
+        company = letter.company_id
+        due = letter.line_ids.filtered("is_due")
+        rows = [{"label": _("Outstanding amount"), "basis": "",
+                 "amount": letter.amount_residual}]
+        if letter.amount_interest:
+            if company.dunning_interest_rate:
+                basis = _("Rate agreed in our general terms and conditions; periods below.")
+            elif letter.is_b2b:
+                basis = _("Statutory rate of the law of 2 August 2002 on late payment in "
+                          "commercial transactions; periods below.")
+            else:
+                basis = _("Legal interest rate (law of 5 May 1865); periods below.")
+            rows.append({"label": _("Late payment interest"), "basis": basis,
+                         "amount": letter.amount_interest})
+        if letter.amount_flat_fee:
+            count = len(due.filtered("flat_fee"))
+            rows.append({
+                "label": _("Flat compensation for recovery costs"),
+                "basis": _("EUR 40 for each invoice paid late (law of 2 August 2002, art. 6): "
+                           "%(count)s invoice(s).", count=count),
+                "amount": letter.amount_flat_fee})
+        if letter.amount_penalty:
+            if letter.is_b2b:
+                percent = letter._fmt_number(company.dunning_penalty_percent)
+                basis = _("Penalty clause of our general terms and conditions: %(percent)s %% "
+                          "of the amount due", percent=percent)
+                if company.dunning_penalty_min or company.dunning_penalty_max:
+                    basis += " " + _(
+                        "(minimum %(minimum)s, maximum %(maximum)s).",
+                        minimum=letter._fmt_amount(company.dunning_penalty_min),
+                        maximum=letter._fmt_amount(company.dunning_penalty_max))
+                label = _("Penalty clause")
+            else:
+                label = _("Lump-sum damages")
+                basis = _("Within the cap of Book XIX of the Code of Economic Law "
+                          "(art. XIX.4).")
+            rows.append({"label": label, "basis": basis, "amount": letter.amount_penalty})
+        return rows
+
+    # ------------------------------------------------------------
+    # CHECKS
+    # ------------------------------------------------------------
+
+    def _check_sendable(self):
+        """Raise when the letters cannot lawfully go out: what to fill in, and where."""
+        missing = []
+        for company in self.company_id:
+            letters = self.filtered(lambda lt, c=company: lt.company_id == c)
+            if not letters[0]._get_bank_account().acc_number:
+                missing.append(self.env._(
+                    "%(company)s has no bank account (IBAN): add one in Accounting > "
+                    "Configuration > Journals > Bank (Account Number), or on the company's "
+                    "contact (Accounting tab).", company=company.name))
+            if not (company.company_registry or company.vat):
+                missing.append(self.env._(
+                    "%(company)s has no enterprise number: fill in the Company ID (or the "
+                    "Tax ID) in Settings > Companies.", company=company.name))
+        for letter in self.filtered(lambda lt: lt.by_post != "none"):
+            address = letter.contact_id or letter.partner_id
+            if not (address.street and address.zip and address.city):
+                missing.append(self.env._(
+                    "%(customer)s has no complete postal address (street, postcode, city): "
+                    "letter %(letter)s cannot go by post. Complete the address on the "
+                    "contact, or send it by e-mail only.",
+                    customer=address.display_name, letter=letter.name))
+        if missing:
+            raise UserError("\n".join(missing))
+
+    # ------------------------------------------------------------
+    # PUBLIC ACTIONS
+    # ------------------------------------------------------------
+
+    def action_send(self):
+        self.filtered(lambda lt: lt.state == "draft")._check_sendable()
+        return super().action_send()
+
+    def action_print(self):
+        """Print the letters in one PDF; the draft ones are then printed (paid ones cancelled)."""
+        letters = self.filtered(lambda lt: lt.state != "cancelled")
+        if not letters:
+            raise UserError(self.env._("There is no letter to print: they are all cancelled."))
+        letters._check_sendable()
+        draft = letters.filtered(lambda lt: lt.state == "draft")
+        paid = draft._cancel_if_paid()
+        (draft - paid).filtered(lambda lt: not lt.by_email).state = "printed"
+        letters -= paid
+        if not letters:
+            return self._notify_all_paid()
+        return self.env.ref(LETTER_REPORT).report_action(letters)
+
+    def action_print_registered(self):
+        """One PDF: the deposit list for the post office, then every registered letter."""
+        letters = self.filtered(lambda lt: lt.by_post == "registered" and lt.state != "cancelled")
+        if not letters:
+            raise UserError(self.env._("None of the selected letters goes by registered post."))
+        letters._check_sendable()
+        draft = letters.filtered(lambda lt: lt.state == "draft")
+        paid = draft._cancel_if_paid()
+        (draft - paid).filtered(lambda lt: not lt.by_email).state = "printed"
+        letters -= paid
+        if not letters:
+            return self._notify_all_paid()
+        return self.env.ref(REGISTERED_BATCH_REPORT).report_action(letters)
+
+    def _notify_all_paid(self):
+        """A message, not an error: an error would undo the cancellation of the letters."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "The invoices of these letters were paid meanwhile: they are cancelled."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _get_latest_letters(self, moves):
+        """The latest live letter of each of ``moves`` (one letter may serve several)."""
+        lines = self.env["account.dunning.letter.line"].search(
+            [("move_id", "in", moves.ids), ("state", "!=", "cancelled")],
+            order="date desc, id desc")
+        letters = self.browse()
+        seen = set()
+        for line in lines:
+            if line.move_id.id not in seen:
+                seen.add(line.move_id.id)
+                letters |= line.letter_id
+        return letters
+
+    @api.model
+    def action_print_for_moves(self, moves):
+        letters = self._get_latest_letters(moves)
+        if not letters:
+            raise UserError(self.env._("None of the selected invoices has a dunning letter."))
+        return letters.action_print()
+
+    # ------------------------------------------------------------
+    # E-MAIL
+    # ------------------------------------------------------------
+
+    def _get_mail_template(self):
+        self.ensure_one()
+        template = self.level_id.mail_template_id
+        if not template:
+            key = self._get_letter_key()
+            template = self.env.ref(
+                f"account_dunning_be.mail_template_dunning_{key}", raise_if_not_found=False)
+        return template
+
+    def _get_invoice_attachments(self):
+        """PDFs of the invoices the letter lists, when the company wants them attached."""
+        self.ensure_one()
+        if not self.company_id.dunning_attach_invoices:
+            return self.env["ir.attachment"]
+        attachments = self.env["ir.attachment"]
+        for move in self.line_ids.move_id:
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+                "account.account_invoices", move.ids)
+            attachments |= self.env["ir.attachment"].create({
+                "name": f"{move._get_report_base_filename()}.pdf",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            })
+        return attachments
+
+    def _send_email(self):
+        self.ensure_one()
+        template = self._get_mail_template()
+        if not template:
+            raise UserError(self.env._(
+                "The dunning level %(level)s has no e-mail template.", level=self.level_id.name))
+        invoices_pdf = self._get_invoice_attachments()
+        letter = self.with_context(lang=self.lang)
+        message = letter.message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=(self.contact_id or self.partner_id).ids,
+        )
+        if invoices_pdf and message:
+            # attachments given to the composer would replace the letter's PDF the template
+            # renders: the invoices join the message (and its queued e-mail) afterwards
+            message.attachment_ids |= invoices_pdf
+        self.write({"state": "sent", "mail_message_id": message.id if message else False})
+        self._log_sent()
+
+    def _log_sent(self):
+        """Note the letter in the chatter of its customer and of its invoices (batched)."""
+        bodies_partner, bodies_moves = {}, {}
+        for letter in self:
+            body = self.env._(
+                "Dunning letter %(letter)s (%(level)s) sent by e-mail.",
+                letter=letter.name, level=letter.level_id.name)
+            bodies_partner[letter.partner_id.id] = body
+            bodies_moves.update(dict.fromkeys(letter.line_ids.move_id.ids, body))
+        self.env["res.partner"].browse(list(bodies_partner))._message_log_batch(
+            bodies=bodies_partner)
+        self.env["account.move"].browse(list(bodies_moves))._message_log_batch(
+            bodies=bodies_moves)

@@ -1,0 +1,421 @@
+import re
+from datetime import date, timedelta
+
+import lxml.html
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_be
+
+from .. import law
+from .common import DunningCommon
+
+LETTER_REPORT = "account_dunning_be.account_dunning_letter_report"
+DEPOSIT_REPORT = "account_dunning_be.account_dunning_registered_deposit_report"
+BATCH_REPORT = "account_dunning_be.account_dunning_registered_letters_report"
+LANGS = ("fr_BE", "nl_BE", "de_DE", "en_US")
+IBAN = "BE71 0961 2345 6769"
+
+# sentences and headings of the English letter that must never show in another language
+ENGLISH = (
+    "Dear ", "Payment reminder", "Second reminder", "Formal notice", "Last notice",
+    "Due date", "Outstanding", "Days late", "Total due", "Yours faithfully",
+    "Structured communication", "If you have paid", "Enterprise number", "Customer number",
+    "How to pay", "Amounts claimed", "invoices listed below", "Please transfer",
+    "earlier reminders", "Late payment interest", "Account holder", "Our reference",
+)
+# what each language must say, per level (formal notice: the legal term of the country)
+LEVEL_WORDS = {
+    "fr_BE": {"friendly": "Rappel de paiement", "second": "Deuxième rappel",
+              "formal_notice": "Mise en demeure", "last_notice": "Dernier avis"},
+    "nl_BE": {"friendly": "Betalingsherinnering", "second": "Tweede herinnering",
+              "formal_notice": "Ingebrekestelling", "last_notice": "Laatste verwittiging"},
+    "de_DE": {"friendly": "Zahlungserinnerung", "second": "Zweite Mahnung",
+              "formal_notice": "Inverzugsetzung", "last_notice": "Letzte Mahnung"},
+    "en_US": {"friendly": "Payment reminder", "second": "Second reminder",
+              "formal_notice": "Formal notice", "last_notice": "Last notice before legal action"},
+}
+STRUCTURED = {"fr_BE": "communication structurée", "nl_BE": "gestructureerde mededeling",
+              "de_DE": "strukturierte Mitteilung", "en_US": "structured communication"}
+
+
+def html_text(html):
+    """The visible text of a rendered report, whitespace collapsed."""
+    text = lxml.html.fromstring(html).text_content()
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ").replace("\u202f", " "))
+
+
+def norm(value):
+    return re.sub(r"\s+", " ", value.replace("\xa0", " ").replace("\u202f", " "))
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLetterReport(DunningCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in LANGS:
+            cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_be"], list(LANGS[:3]), overwrite=True)
+        cls.company.write({
+            "name": "Atelier Dupont SRL",
+            "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
+            "company_registry": "0477472701",
+            "street": "Rue de l'Industrie 42",
+            "zip": "1040",
+            "city": "Etterbeek",
+            "phone": "+32 2 230 45 67",
+            "email": "compta@dupont.example",
+        })
+        Bank = cls.env["res.partner.bank"]
+        cls.bank = Bank.search([("partner_id", "=", cls.company.partner_id.id),
+                                ("sanitized_acc_number", "=", IBAN.replace(" ", ""))])
+        cls.bank = cls.bank or Bank.create({
+            "acc_number": IBAN, "partner_id": cls.company.partner_id.id})
+        cls.bank.write({"acc_number": IBAN, "acc_holder_name": "Atelier Dupont SRL"})
+        cls.env["account.journal"].search(
+            [("company_id", "=", cls.company.id), ("type", "=", "bank")],
+        ).bank_account_id = cls.bank
+
+    # ------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------
+
+    def _ladder_letters(self, partner, amount=1000.0):
+        """One invoice taken up the whole ladder: {level key: letter}, each one sent."""
+        invoice = self._invoice(partner, amount, "2026-02-01", "2026-03-01")
+        letters = {}
+        for key, day in (("friendly", "2026-03-08"), ("second", "2026-03-22"),
+                         ("formal_notice", "2026-04-05"), ("last_notice", "2026-04-19")):
+            letter = self._escalate(day, invoice)
+            self.assertEqual(len(letter), 1, key)
+            letter.action_send()
+            letters[key] = letter
+        return invoice, letters
+
+    def _render(self, letters, report=LETTER_REPORT):
+        html = self.env["ir.actions.report"]._render_qweb_html(report, letters.ids)[0]
+        return html_text(html)
+
+    # ------------------------------------------------------------
+    # content of the letters
+    # ------------------------------------------------------------
+
+    def test_every_level_in_every_language(self):
+        invoice, letters = self._ladder_letters(self.b2b)
+        for key, letter in letters.items():
+            self.assertEqual(letter._get_letter_key(), key)
+            for lang in LANGS:
+                with self.subTest(level=key, lang=lang):
+                    letter.lang = lang
+                    text = self._render(letter)
+                    for mention in ("Atelier Dupont SRL", "0477.472.701", IBAN,
+                                    invoice.name, letter.payment_reference,
+                                    "Brasserie Lambiek SRL", "Rue de la Loi 16", "Etterbeek"):
+                        self.assertIn(mention, text)
+                    self.assertIn(norm(letter._fmt_amount(letter.amount_total)), text)
+                    self.assertIn(norm(letter._fmt_amount(letter.amount_residual)), text)
+                    deadline = letter._fmt_date(letter._get_payment_deadline())
+                    self.assertIn(deadline, text)
+                    self.assertIn(LEVEL_WORDS[lang][key], text)
+                    self.assertIn(STRUCTURED[lang], text)
+                    if lang != "en_US":
+                        left = [english for english in ENGLISH if english in text]
+                        self.assertFalse(left, f"English left in the {lang} letter")
+
+    def test_formal_notice_claims_and_history(self):
+        invoice, letters = self._ladder_letters(self.b2b)
+        formal = letters["formal_notice"]
+        formal.lang = "en_US"
+        self.assertTrue(formal.amount_interest > 0)
+        self.assertEqual(formal.amount_flat_fee, 40.0)
+        self.assertEqual(formal.amount_penalty, 100.0)  # 10 % of 1,000 within 40..2,500
+        text = self._render(formal)
+        # the basis of each amount
+        self.assertIn("law of 2 August 2002", text)
+        self.assertIn("EUR 40 for each invoice paid late", text)
+        self.assertIn("10 % of the amount due", text)
+        period = formal._get_interest_periods(formal.line_ids)[0]
+        self.assertIn(formal._fmt_date(period["date_from"]), text)
+        self.assertIn(f"{period['rate']:.2f} %", text)
+        self.assertIn(norm(formal._fmt_amount(formal.amount_interest)), text)
+        # the earlier reminders, with their dates and channels, and the next step
+        reminders = formal._get_earlier_reminders()
+        self.assertEqual([r["letter"] for r in reminders],
+                         [letters["friendly"], letters["second"]])
+        for reminder in reminders:
+            self.assertIn(reminder["letter"].name, text)
+            self.assertIn(formal._fmt_date(reminder["date"]), text)
+        self.assertIn("e-mail", text)
+        self.assertIn("summary payment order (injunction)", text)
+        self.assertIn("collection agency", text)
+        last = letters["last_notice"]
+        self.assertEqual(len(last._get_earlier_reminders()), 3)
+
+    def test_friendly_letter_is_never_called_first(self):
+        _invoice, letters = self._ladder_letters(self.b2b)
+        for lang in LANGS:
+            letters["friendly"].lang = lang
+            text = self._render(letters["friendly"]).lower()
+            for first in ("first reminder", "premier rappel", "eerste herinnering",
+                          "erste mahnung", "erste zahlungserinnerung"):
+                self.assertNotIn(first, text)
+
+    def test_consumer_first_reminder_announces_damages(self):
+        invoice = self._invoice(self.b2c, 400.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        letter.lang = "nl_BE"
+        self.assertFalse(letter.is_b2b)
+        self.assertEqual(letter.amount_total, 400.0, "a consumer's first reminder claims nothing")
+        damages = letter.line_ids.damages_announced
+        self.assertEqual(damages, 55.0)  # Book XIX: 30 + 10 % of (400 - 150)
+        text = self._render(letter)
+        self.assertIn(norm(letter._fmt_amount(damages)), text)
+        waiting_end = letter._get_waiting_period_end()
+        self.assertEqual(waiting_end, date(2026, 3, 22))  # e-mail: from the next day, 14 days
+        self.assertIn(letter._fmt_date(waiting_end), text)
+        self.assertGreaterEqual((letter._get_payment_deadline() - letter.date).days, 14)
+        self.assertIn("Boek XIX", text)
+
+    def test_consumer_gets_at_least_14_days(self):
+        self.company.dunning_payment_days = 8
+        invoice = self._invoice(self.b2c, 100.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        self.assertGreaterEqual((letter._get_payment_deadline() - letter.date).days, 14)
+        b2b_letter = self._escalate("2026-03-08", self._invoice(
+            self.b2b, 100.0, "2026-02-01", "2026-03-01"))
+        self.assertEqual(b2b_letter._get_payment_deadline(), date(2026, 3, 16))
+
+    # ------------------------------------------------------------
+    # payment: structured communication and EPC QR code
+    # ------------------------------------------------------------
+
+    def test_structured_communication(self):
+        single = self._invoice(self.b2b, 100.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", single)
+        self.assertTrue(is_valid_structured_reference_be(letter.payment_reference))
+        if is_valid_structured_reference_be(single.payment_reference or ""):
+            self.assertEqual(letter.payment_reference, single.payment_reference)
+        several = self._invoice(self.b2c, 100.0, "2026-02-01", "2026-03-01") | self._invoice(
+            self.b2c, 200.0, "2026-02-02", "2026-03-01")
+        letter = self._escalate("2026-03-08", several)
+        self.assertTrue(is_valid_structured_reference_be(letter.payment_reference))
+        self.assertNotIn(letter.payment_reference, several.mapped("payment_reference"))
+        digits = re.sub(r"\D", "", letter.payment_reference)
+        self.assertEqual(int(digits[:10]) % 97 or 97, int(digits[10:]))
+
+    def test_epc_qr_payload(self):
+        invoice = self._invoice(self.b2b, 1234.5, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        payload = letter._get_epc_qr_payload()
+        lines = payload.split("\n")
+        self.assertEqual(lines[:4], ["BCD", "002", "1", "SCT"])
+        self.assertLessEqual(len(lines), 12)
+        self.assertEqual(lines[5], "Atelier Dupont SRL")
+        self.assertLessEqual(len(lines[5]), 70)
+        self.assertEqual(lines[6], IBAN.replace(" ", ""))
+        self.assertEqual(lines[7], "EUR1234.50")
+        self.assertEqual(lines[8], "")
+        self.assertEqual(lines[9], re.sub(r"\D", "", letter.payment_reference))
+        self.assertEqual(len(lines[9]), 12)
+        self.assertEqual(lines[10], "", "no unstructured remittance next to a structured one")
+        self.assertLessEqual(len(payload.encode()), 331)
+        self.assertTrue(letter._get_epc_qr_image().startswith("data:image/png;base64,"))
+
+    # ------------------------------------------------------------
+    # registered post, batches
+    # ------------------------------------------------------------
+
+    def test_deposit_list_lists_exactly_the_registered_letters(self):
+        _inv, letters_b2b = self._ladder_letters(self.b2b)
+        consumer_invoice = self._invoice(self.b2c, 300.0, "2026-02-01", "2026-03-01")
+        friendly_b2c = self._escalate("2026-03-08", consumer_invoice)
+        registered = letters_b2b["formal_notice"] | letters_b2b["last_notice"]
+        all_letters = registered | letters_b2b["friendly"] | letters_b2b["second"] | friendly_b2c
+        self.assertEqual(all_letters.filtered(lambda lt: lt.by_post == "registered"), registered)
+        registered[0].write({"registered_number": "RR123456789BE",
+                             "registered_date": date(2026, 4, 6)})
+        action = all_letters.action_print_registered()
+        self.assertEqual(action["report_name"],
+                         "account_dunning_be.report_dunning_registered_letters")
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(registered.ids))
+        html = self.env["ir.actions.report"]._render_qweb_html(DEPOSIT_REPORT, registered.ids)[0]
+        rows = lxml.html.fromstring(html).xpath("//table[@name='deposit_list']/tbody/tr")
+        self.assertEqual(sorted(row.get("data-letter") for row in rows),
+                         sorted(registered.mapped("name")))
+        text = html_text(html)
+        self.assertIn("RR123456789BE", text)
+        self.assertIn("Rue de la Loi 16", text)
+        self.assertNotIn(friendly_b2c.name, text)
+        # the batch: deposit list and letters in one document
+        batch = self._render(registered, BATCH_REPORT)
+        for letter in registered:
+            self.assertIn(letter.name, batch)
+
+    def test_deposit_date_starts_the_next_delay(self):
+        invoice, letters = self._ladder_letters(self.b2b)
+        formal = letters["formal_notice"]
+        self.assertEqual(formal.by_post, "registered")
+        # the last notice was sent on 19 April: undo it to record the formal notice's deposit
+        letters["last_notice"].action_cancel()
+        self.assertEqual(invoice.dunning_level_id, self.formal)
+        self.assertEqual(invoice.dunning_last_date, date(2026, 4, 5))
+        formal.write({"registered_number": "RR000111222BE", "registered_date": date(2026, 4, 8)})
+        self.assertEqual(invoice.dunning_last_date, date(2026, 4, 8))
+        self.assertEqual(invoice.dunning_next_date, date(2026, 4, 8 + self.last.delay))
+        # the payment term counts from the deposit too
+        self.assertEqual(formal._get_payment_deadline(), date(2026, 4, 22))
+        self.assertIn("RR000111222BE", self._render(formal))
+
+    def test_deposit_date_before_the_letter_is_refused(self):
+        _invoice, letters = self._ladder_letters(self.b2b)
+        formal = letters["formal_notice"]
+        with self.assertRaises(ValidationError) as caught:
+            formal.write({"registered_date": date(2026, 4, 1)})
+        self.assertRegex(str(caught.exception), "deposit date.*cannot be before")
+        formal.invalidate_recordset(["registered_date"])
+        self.assertFalse(formal.registered_date)
+
+    def test_consumer_waiting_period_counts_from_deposit(self):
+        self.friendly.write({"action_email": False, "action_registered": True})
+        invoice = self._invoice(self.b2c, 400.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        self.assertEqual(letter.by_post, "registered")
+        before = letter._get_waiting_period_end()
+        self.assertEqual(before, law.b2c_waiting_period_end(date(2026, 3, 8), "post"))
+        letter.action_print_registered()
+        letter.registered_date = date(2026, 3, 12)
+        end = letter._get_waiting_period_end()
+        self.assertEqual(end, law.b2c_waiting_period_end(date(2026, 3, 12), "post"))
+        self.assertGreater(end, before)
+        self.assertGreaterEqual(letter._get_payment_deadline(), end)
+        # nothing may be claimed the day the waiting period ends, the law's cap the day after
+        claims = invoice._dunning_compute_claims(end)[invoice.id]
+        self.assertEqual(claims["interest"], 0)
+        claims = invoice._dunning_compute_claims(end + timedelta(days=1))[invoice.id]
+        self.assertGreater(claims["interest"], 0)
+
+    def test_language_of_a_customer_without_one(self):
+        for zip_code, city, lang in (("4700", "Eupen", "de_DE"), ("9000", "Gent", "nl_BE"),
+                                     ("5000", "Namur", "fr_BE"), ("1000", "Bruxelles", "fr_BE")):
+            partner = self.env["res.partner"].create({
+                "name": f"Client {city}", "street": "Rue 1", "zip": zip_code, "city": city,
+                "country_id": self.env.ref("base.be").id, "email": "x@example.com"})
+            partner.lang = False
+            letter = self._escalate("2026-03-08", self._invoice(
+                partner, 100.0, "2026-02-01", "2026-03-01"))
+            self.assertEqual(letter.lang, lang, city)
+
+    def test_batch_renders_as_one_article(self):
+        _inv, letters = self._ladder_letters(self.b2b)
+        all_letters = self.env["account.dunning.letter"].concat(*letters.values())
+        report = self.env.ref(LETTER_REPORT)
+        html = self.env["ir.actions.report"]._render_qweb_html(LETTER_REPORT, all_letters.ids)[0]
+        merged = report._dunning_merge_articles(html)
+        root = lxml.html.fromstring(merged)
+        articles = root.xpath("//div[contains(concat(' ', @class, ' '), ' article ')]")
+        self.assertEqual(len(articles), 1)
+        pages = root.xpath("//div[contains(concat(' ', @class, ' '), ' o_dunning_page ')]")
+        self.assertEqual(len(pages), 4)
+        self.assertIn("page-break-after: always", pages[0].get("style"))
+        bodies = report._prepare_html(merged, report_model="account.dunning.letter")[0]
+        self.assertEqual(len(bodies), 1)
+        # one body for wkhtmltopdf, but each letter's id, for Odoo to split the PDF at
+        bodies, ids = report._prepare_html(html, report_model="account.dunning.letter")[:2]
+        self.assertEqual(len(bodies), 1)
+        self.assertEqual(ids, all_letters.ids)
+
+    def test_print_from_letters_and_invoices(self):
+        invoice, letters = self._ladder_letters(self.b2b)
+        action = self.env["account.dunning.letter"].action_print_for_moves(invoice)
+        self.assertEqual(action["context"]["active_ids"], letters["last_notice"].ids)
+        paper = self._escalate("2026-03-08", self._invoice(
+            self.b2c.copy({"email": False}), 100.0, "2026-02-01", "2026-03-01"))
+        self.assertEqual(paper.by_post, "letter")
+        action = paper.action_print()
+        self.assertEqual(action["report_name"], "account_dunning_be.report_dunning_letter")
+        self.assertEqual(paper.state, "printed")
+
+    # ------------------------------------------------------------
+    # e-mail
+    # ------------------------------------------------------------
+
+    def test_default_levels_have_their_mail_template(self):
+        for level in self.levels:
+            self.assertEqual(
+                level.mail_template_id,
+                self.env.ref(f"account_dunning_be.mail_template_dunning_{level.default_key}"))
+
+    def test_email_with_pdf_logged_on_customer_and_invoices(self):
+        self.company.dunning_attach_invoices = True
+        invoice = self._invoice(self.b2b, 500.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        letter.lang = "fr_BE"
+        letter.action_send()
+        self.assertEqual(letter.state, "sent")
+        message = letter.mail_message_id
+        self.assertTrue(message)
+        self.assertIn(invoice.name, message.body)
+        self.assertIn("Rappel de paiement", message.subject)
+        names = message.attachment_ids.mapped("name")
+        self.assertTrue(any(letter.name.replace("/", "-") in name for name in names), names)
+        self.assertEqual(len(names), 2, "the letter and the invoice")
+        self.assertIn(letter.name, invoice.message_ids[0].body)
+        self.assertIn(letter.name, self.b2b.message_ids[0].body)
+
+    # ------------------------------------------------------------
+    # bad input
+    # ------------------------------------------------------------
+
+    def test_company_without_iban_sends_nothing(self):
+        letter = self._escalate("2026-03-08", self._invoice(
+            self.b2b, 100.0, "2026-02-01", "2026-03-01"))
+        self.env["account.journal"].search(
+            [("company_id", "=", self.company.id)]).bank_account_id = False
+        self.company.partner_id.bank_ids.action_archive()
+        with self.assertRaisesRegex(UserError, r"IBAN.*Journals"):
+            letter.action_send()
+        self.assertEqual(letter.state, "draft")
+        self.assertFalse(letter.mail_message_id)
+
+    def test_company_without_enterprise_number_sends_nothing(self):
+        letter = self._escalate("2026-03-08", self._invoice(
+            self.b2b, 100.0, "2026-02-01", "2026-03-01"))
+        self.company.write({"vat": False, "company_registry": False})
+        with self.assertRaisesRegex(UserError, r"enterprise number.*Company ID"):
+            letter.action_send()
+        self.assertEqual(letter.state, "draft")
+
+    def test_customer_without_address_gets_no_paper_letter(self):
+        nowhere = self.env["res.partner"].create({"name": "Nobody Known"})
+        letter = self._escalate("2026-03-08", self._invoice(
+            nowhere, 100.0, "2026-02-01", "2026-03-01"))
+        self.assertEqual(letter.by_post, "letter")
+        with self.assertRaisesRegex(UserError, "postal address"):
+            letter.action_send()
+        with self.assertRaisesRegex(UserError, "postal address"):
+            letter.action_print()
+        self.assertEqual(letter.state, "draft")
+
+    def test_paid_meanwhile_is_cancelled_not_sent(self):
+        invoice = self._invoice(self.b2b, 100.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        self._pay(invoice, 100.0, "2026-03-09")
+        letter.action_send()
+        self.assertEqual(letter.state, "cancelled")
+        self.assertFalse(letter.mail_message_id)
+        self.assertEqual(invoice.dunning_level_id, self.env["account.dunning.level"])
+
+    def test_paid_meanwhile_is_cancelled_not_printed(self):
+        invoice = self._invoice(self.b2c.copy({"email": False}), 100.0, "2026-02-01",
+                                "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        self.assertEqual(letter.by_post, "letter")
+        self._pay(invoice, 100.0, "2026-03-09")
+        action = letter.action_print()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("paid meanwhile", action["params"]["message"])
+        self.assertEqual(letter.state, "cancelled")

@@ -1,0 +1,932 @@
+import io
+import json
+import re
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools.misc import formatLang
+
+from .. import law
+from ..models.account_move import _dec
+
+COURTS = [
+    ("enterprise_court", "Enterprise court"),
+    ("justice_of_the_peace", "Justice of the peace"),
+    ("first_instance", "Court of first instance"),
+]
+ROUTES = [
+    ("keep_reminding", "Keep reminding"),
+    ("payment_plan", "Payment plan"),
+    ("uncontested_b2b", "Uncontested B2B debt procedure (art. 1394/20)"),
+    ("summary_order", "Summary payment order (art. 1338)"),
+    ("summons", "Ordinary summons"),
+    ("collection_agency", "Collection agency"),
+    ("write_off", "Write off"),
+]
+# The day law.MissingRate's message names (its semester is found again with law.semester_of).
+MISSING_RATE_DATE = re.compile(r"No interest rate for (\d{4}-\d{2}-\d{2})")
+# Days the debtor gets to pay a claim invoice.
+CLAIM_PAYMENT_DAYS = 15
+
+
+def _fmt(env, amount, currency):
+    """``amount`` with its currency, in the language the texts around it are translated
+    to: the context language, else English (the untranslated texts), even when English is
+    not an installed language."""
+    lang = env.lang or "en_US"
+    if lang in dict(env["res.lang"].get_installed()):
+        return formatLang(env(context=dict(env.context, lang=lang)), float(amount),
+                          currency_obj=currency)
+    number = f"{currency.round(float(amount)):,.{currency.decimal_places}f}"
+    if currency.position == "before":
+        return f"{currency.symbol}\N{NO-BREAK SPACE}{number}"
+    return f"{number}\N{NO-BREAK SPACE}{currency.symbol}"
+
+
+class AccountMoveDunning(models.TransientModel):
+    """The dunning wizard: what each selected invoice lets the company claim on a date,
+    what court would cost per customer, and the actions on it."""
+
+    _name = "account.move.dunning"
+    _description = "Dunning wizard"
+    _check_company_auto = True
+
+    date = fields.Date(
+        string="Computation date", required=True,
+        default=lambda self: fields.Date.context_today(self),
+    )
+    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    line_ids = fields.One2many(
+        "account.move.dunning.line", "wizard_id", compute="_compute_line_ids", store=True,
+        readonly=False,
+    )
+    partner_ids = fields.One2many(
+        "account.move.dunning.partner", "wizard_id", compute="_compute_partner_ids",
+        store=True, readonly=False,
+    )
+    warning = fields.Text(compute="_compute_warning")
+    missing_rate = fields.Boolean(compute="_compute_warning")
+    amount_total = fields.Monetary(string="Total claim", compute="_compute_amount_total")
+    level_id = fields.Many2one(
+        "account.dunning.level", string="Level",
+        domain="[('company_id', '=', company_id)]",
+        help="Leave empty to send each invoice's next level. A consumer's invoice that never "
+        "received its first reminder gets the first level whatever is chosen here.",
+    )
+    block_until = fields.Date(string="Blocked until")
+    block_note = fields.Char(string="Note")
+
+    # ------------------------------------------------------------
+    # DEFAULTS AND CHECKS
+    # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") != "account.move":
+            return values
+        moves = self.env["account.move"].browse(self.env.context.get("active_ids") or [])
+        moves._dunning_wizard_check()
+        values.update({
+            "move_ids": [Command.set(moves.ids)],
+            "company_id": moves.company_id.id,
+            "currency_id": moves.currency_id.id,
+        })
+        return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("move_ids") and not vals.get("company_id"):
+                moves = self.new({"move_ids": vals["move_ids"]}).move_ids._origin
+                moves._dunning_wizard_check()
+                vals["company_id"] = moves.company_id.id
+                vals["currency_id"] = moves.currency_id.id
+        return super().create(vals_list)
+
+    def _check_date(self):
+        self.ensure_one()
+        early = self.move_ids.filtered(
+            lambda m: (m.invoice_date_due or m.invoice_date) > self.date)
+        if early:
+            raise UserError(self.env._(
+                "The computation date %(date)s is before the due date of %(invoices)s: "
+                "nothing is owed yet on it.",
+                date=fields.Date.to_string(self.date),
+                invoices=", ".join(early.mapped("name"))))
+
+    def _missing_semesters(self):
+        """The semesters whose rate the lines miss (``"2026 H2"``), oldest first."""
+        self.ensure_one()
+        return sorted(set(self.line_ids.filtered("interest_missing_semester")
+                          .mapped("interest_missing_semester")))
+
+    def _missing_rate_text(self, error):
+        """(semester label, translated message) for the ``law.MissingRate`` message
+        ``error`` that the invoice model keeps for an invoice."""
+        found = MISSING_RATE_DATE.search(error or "")
+        if not found:
+            return False, error
+        date_from, date_to, label = law.semester_of(fields.Date.to_date(found.group(1)))
+        return label, self.env._(
+            "No interest rate for semester %(semester)s (%(date_from)s to %(date_to)s) in the "
+            "rate table.",
+            semester=label, date_from=fields.Date.to_string(date_from),
+            date_to=fields.Date.to_string(date_to))
+
+    def _check_ready(self):
+        """Everything an action needs: a date on or after every due date and every rate."""
+        self.ensure_one()
+        self.move_ids._dunning_wizard_check()
+        self._check_date()
+        errors = self.line_ids.filtered("interest_error")
+        if errors:
+            message = self.env._(
+                "The late payment interest rate of semester %(semesters)s is missing: add it to "
+                "the rate table (or derive it from the ECB rate), then open the wizard again."
+                "\n%(details)s",
+                semesters=", ".join(self._missing_semesters()),
+                details="\n".join(
+                    f"{line.move_id.name}: {line.interest_error}" for line in errors))
+            action = self.env.ref("account_dunning_be.account_dunning_rate_action")
+            raise RedirectWarning(message, action.id, self.env._("Open the rate table"))
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("date", "move_ids")
+    def _compute_line_ids(self):
+        for wizard in self:
+            commands = [Command.clear()]
+            if wizard.date and wizard.move_ids:
+                commands += [Command.create(vals) for vals in wizard._prepare_line_vals()]
+            wizard.line_ids = commands
+
+    @api.depends("line_ids")
+    def _compute_partner_ids(self):
+        for wizard in self:
+            partners = wizard.line_ids.partner_id
+            wizard.partner_ids = [Command.clear()] + [
+                Command.create({"partner_id": partner.id}) for partner in partners]
+
+    @api.depends("line_ids.interest_error", "date", "move_ids")
+    def _compute_warning(self):
+        for wizard in self:
+            messages = []
+            early = wizard.move_ids.filtered(
+                lambda m, w=wizard: w.date and (m.invoice_date_due or m.invoice_date) > w.date)
+            if early:
+                messages.append(self.env._(
+                    "The computation date is before the due date of %(invoices)s.",
+                    invoices=", ".join(early.mapped("name"))))
+            errors = wizard.line_ids.filtered("interest_error")
+            wizard.missing_rate = bool(errors)
+            if errors:
+                messages.append(self.env._(
+                    "Missing interest rate for semester %(semesters)s: no interest is computed "
+                    "for %(invoices)s until the rate is added to the rate table.",
+                    semesters=", ".join(wizard._missing_semesters()),
+                    invoices=", ".join(errors.move_id.mapped("name"))))
+            wizard.warning = "\n".join(messages) or False
+
+    @api.depends("line_ids.total")
+    def _compute_amount_total(self):
+        for wizard in self:
+            wizard.amount_total = sum(wizard.line_ids.mapped("total"))
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _prepare_line_vals(self):
+        """One line per invoice, from the claims the invoice model computes, less what was
+        already claimed on a posted claim invoice."""
+        self.ensure_one()
+        moves = self.move_ids._origin if self.move_ids._origin else self.move_ids
+        moves = moves.sorted(lambda m: (m.commercial_partner_id.id, m.invoice_date_due or
+                                        m.invoice_date, m.id))
+        claims = moves._dunning_compute_claims(self.date)
+        claimed = moves._dunning_claimed()
+        history = moves._dunning_balance_history()
+        vals_list = []
+        for move in moves:
+            claim = claims[move.id]
+            done = claimed[move.id]
+            is_b2b = move.commercial_partner_id.dunning_is_b2b
+            periods = claim["interest_periods"]
+            interest = claim["interest"]
+            date_from = periods and fields.Date.to_date(periods[0]["date_from"]) or False
+            note = []
+            if done["interest_to"]:
+                # the lawful interest to this date, less what earlier claims charged
+                interest = max(interest - _dec(done["interest"]), Decimal(0))
+                date_from = done["interest_to"] + timedelta(days=1)
+                note.append(self.env._(
+                    "Interest claimed up to %(date)s: %(amount)s.",
+                    date=fields.Date.to_string(done["interest_to"]),
+                    amount=_fmt(self.env, done["interest"], move.currency_id)))
+            semester, error = self._missing_rate_text(claim["interest_error"])
+            flat_fee = claim["flat_fee"]
+            if done["flat_fee"] and flat_fee:
+                flat_fee = Decimal(0)
+                note.append(self.env._("Flat fee already claimed."))
+            penalty = claim["penalty"]
+            if done["penalty"] and penalty:
+                penalty = Decimal(0)
+                note.append(self.env._("Penalty or damages already claimed."))
+            vals_list.append({
+                "move_id": move.id,
+                "days_late": claim["days_late"],
+                "amount_residual": float(claim["amount_residual"]),
+                "balance_history": history[move.id],
+                "interest": float(interest),
+                "interest_computed": float(claim["interest"]),
+                "interest_periods_text": self._format_periods(periods, move.currency_id),
+                "interest_periods": json.dumps(periods),
+                "interest_date_from": date_from,
+                "interest_error": error,
+                "interest_missing_semester": semester,
+                "claimed_up_to": done["interest_to"],
+                "flat_fee": float(flat_fee),
+                "penalty": float(penalty),
+                "interest_max": float(interest),
+                "flat_fee_max": float(flat_fee),
+                "penalty_max": float(penalty),
+                "damages_announced": float(claim["damages_announced"]),
+                "is_b2b": is_b2b,
+                "note": "\n".join(note) or False,
+            })
+        return vals_list
+
+    def _format_periods(self, periods, currency):
+        return "\n".join(
+            self.env._(
+                "%(date_from)s to %(date_to)s: %(days)s days on %(base)s at %(rate)s %% = "
+                "%(amount)s",
+                date_from=period["date_from"], date_to=period["date_to"], days=period["days"],
+                base=_fmt(self.env, Decimal(period["base"]), currency), rate=period["rate"],
+                amount=_fmt(self.env, Decimal(period["amount"]), currency))
+            for period in periods
+        ) or False
+
+    def _get_court_costs(self, claim, is_b2b):
+        """law.injunction_costs with the company's tables and estimates, or None with the
+        reason when a figure is missing."""
+        company = self.company_id
+        try:
+            return law.injunction_costs(
+                claim, is_b2b, self.date,
+                bailiff_estimate=_dec(company.dunning_bailiff_estimate),
+                lawyer_estimate=_dec(company.dunning_lawyer_estimate),
+                cost_table=self.env["account.dunning.court.cost"]._get_table(),
+                indemnity_table=self.env["account.dunning.indemnity.bracket"]._get_table(),
+            ), False
+        except law.MissingFigure as error:
+            figures = {
+                "roll_fee": self.env._("court roll fee"),
+                "legal_aid_fund_contribution": self.env._("legal aid fund contribution"),
+                "procedural_indemnity": self.env._("procedural indemnity bracket"),
+            }
+            # law/ names the figure "item (court)"
+            item, _sep, court = error.item.partition(" (")
+            courts = dict(self.env["account.move.dunning.partner"]._fields["court"]
+                          ._description_selection(self.env))
+            figure = figures.get(item, item)
+            if court:
+                figure = f"{figure} ({courts.get(court.rstrip(')'), court.rstrip(')'))})"
+            return None, self.env._(
+                "The court cost tables have no %(figure)s valid on %(date)s: add it under "
+                "Invoicing > Configuration > Dunning.",
+                figure=figure, date=fields.Date.to_string(error.on_date))
+
+    # ------------------------------------------------------------
+    # PUBLIC ACTIONS
+    # ------------------------------------------------------------
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Dunning"),
+        }
+
+    def action_recompute(self):
+        """Recompute the lines (after a change of date); edits are lost."""
+        self.ensure_one()
+        self._compute_line_ids()
+        return self._reopen()
+
+    def action_post_claim(self):
+        """Post one claim invoice per customer for the interest, flat fees and penalties
+        of the lines; the original invoices are not changed."""
+        self.ensure_one()
+        self._check_ready()
+        lines = self.line_ids.filtered(lambda line: line.total_claim > 0)
+        if not lines:
+            raise UserError(self.env._(
+                "Nothing to claim: the selected invoices give no interest, flat fee or penalty "
+                "on %(date)s, or it was already claimed.",
+                date=fields.Date.to_string(self.date)))
+        lines._check_not_claimed()
+        claims = self.env["account.move"]
+        for _partner, partner_lines in lines.grouped("partner_id").items():
+            claims |= partner_lines._create_claim_move()
+        return claims._get_records_action(name=self.env._("Claims"))
+
+    def action_send_letters(self):
+        """Create the letters of the selected open invoices at their next level (or the chosen
+        level) and send the e-mails / mark the paper ones printed."""
+        self.ensure_one()
+        self._check_ready()
+        moves = self.line_ids.move_id.filtered(
+            lambda m: m.payment_state in ("not_paid", "partial")
+            and not (m.dunning_blocked
+                     and (not m.dunning_block_until or m.dunning_block_until >= self.date)))
+        if not moves:
+            raise UserError(self.env._(
+                "No letter to send: the selected invoices are paid or their dunning is "
+                "blocked."))
+        company = self.company_id
+        ladder = self.env["account.dunning.level"]._get_ladders(company)[company.id]
+        first_level = ladder.get(None)
+        first_reminders = moves._dunning_first_reminders()
+        letters = self.env["account.dunning.letter"]
+        others_all = self.env["account.move"].search([
+            ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", self.date),
+            ("id", "not in", moves.ids),
+        ])
+        claims = (moves | others_all)._dunning_compute_claims(self.date)
+        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
+            chosen = {}
+            for move in partner_moves:
+                if not self.level_id:
+                    target = ladder.get(move.dunning_level_id.id or None)
+                elif not partner.dunning_is_b2b and move.id not in first_reminders:
+                    # Book XIX: the free first reminder comes before anything else
+                    target = first_level
+                else:
+                    target = self.level_id
+                if target:
+                    chosen[move] = target
+            if not chosen:
+                continue
+            todo = self.env["account.move"].concat(*chosen)
+            others = others_all.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            # _dunning_create_letters takes a ladder {current level: level to reach}: one
+            # call per pair, so that invoices of one level may go to different levels
+            groups = todo.grouped(lambda m, c=chosen: (m.dunning_level_id.id or None, c[m]))
+            key = (company, partner)
+            for (current, target), group in groups.items():
+                letters |= self.env["account.move"]._dunning_create_letters(
+                    self.date, {key: group}, {company.id: {current: target}}, claims,
+                    {key: others})
+        if not letters:
+            raise UserError(self.env._(
+                "No letter to send: the selected invoices are at the last level."))
+        drafts = letters.filtered(lambda letter: letter.state == "draft")
+        if drafts:
+            drafts.action_send()
+        return letters._get_records_action(name=self.env._("Dunning letters"))
+
+    def _block(self, reason):
+        self.ensure_one()
+        moves = self.line_ids.move_id or self.move_ids
+        moves.write({
+            "dunning_blocked": True,
+            "dunning_block_reason": reason,
+            "dunning_block_until": self.block_until,
+            "dunning_block_note": self.block_note,
+        })
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_mark_disputed(self):
+        if not self.block_note:
+            raise UserError(self.env._("Say what the customer disputes in the note."))
+        return self._block("disputed")
+
+    def action_payment_plan(self):
+        if not self.block_until:
+            raise UserError(self.env._(
+                "Give the date the payment plan ends: dunning resumes the day after."))
+        if self.block_until < self.date:
+            raise UserError(self.env._(
+                "The payment plan cannot end on %(end)s, before the computation date %(date)s.",
+                end=fields.Date.to_string(self.block_until),
+                date=fields.Date.to_string(self.date)))
+        return self._block("payment_plan")
+
+    def action_export_xlsx(self):
+        """The claim as a spreadsheet for a lawyer or a bailiff."""
+        self.ensure_one()
+        self._check_ready()
+        content = self._export_xlsx()
+        attachment = self.env["ir.attachment"].create({
+            "name": self.env._("Claim %(date)s.xlsx", date=fields.Date.to_string(self.date)),
+            "raw": content,
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    def _export_xlsx(self):
+        import xlsxwriter
+
+        self.ensure_one()
+        _ = self.env._
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        bold = book.add_format({"bold": True})
+        money = book.add_format({"num_format": "#,##0.00"})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+
+        def sheet(name, header, rows):
+            ws = book.add_worksheet(name)
+            ws.write_row(0, 0, header, bold)
+            for r, row in enumerate(rows, start=1):
+                for c, value in enumerate(row):
+                    if isinstance(value, float):
+                        ws.write_number(r, c, value, money)
+                    elif hasattr(value, "isoformat"):
+                        ws.write_datetime(r, c, fields.Datetime.to_datetime(value), day)
+                    elif value is None or value is False:
+                        ws.write_blank(r, c, None)
+                    else:
+                        ws.write(r, c, value)
+            ws.set_column(0, len(header) - 1, 18)
+            return ws
+
+        lines = self.line_ids
+        sheet(_("Invoices"), [
+            _("Customer"), _("Invoice"), _("Invoice date"), _("Due date"), _("Days late"),
+            _("Amount"), _("Outstanding"), _("Interest"), _("Flat fee"),
+            _("Penalty or damages"), _("Total claim"), _("Computation date"),
+        ], [(
+            line.partner_id.display_name, line.move_id.name, line.move_id.invoice_date,
+            line.date_due, line.days_late, line.amount_total, line.amount_residual,
+            line.interest, line.flat_fee, line.penalty, line.total, self.date,
+        ) for line in lines])
+        payments = []
+        for move in lines.move_id:
+            for entry in move._dunning_payment_entries():
+                payments.append((move.name, entry["date"], entry["name"], entry["amount"]))
+        sheet(_("Payments"), [_("Invoice"), _("Date"), _("Payment or credit note"),
+                              _("Amount")], payments)
+        periods = []
+        for line in lines:
+            for period in json.loads(line.interest_periods or "[]"):
+                periods.append((
+                    line.move_id.name, fields.Date.to_date(period["date_from"]),
+                    fields.Date.to_date(period["date_to"]), period["days"],
+                    float(period["base"]), float(period["rate"]), float(period["amount"])))
+        sheet(_("Interest periods"), [_("Invoice"), _("From"), _("To"), _("Days"),
+                                      _("Balance"), _("Rate (%)"), _("Interest")], periods)
+        fees = []
+        for line in lines:
+            if line.flat_fee:
+                fees.append((line.move_id.name, _("Flat recovery fee"), line.flat_fee))
+            if line.penalty:
+                fees.append((line.move_id.name, line.penalty_label, line.penalty))
+        sheet(_("Fees"), [_("Invoice"), _("Fee"), _("Amount")], fees)
+        reminders = self.env["account.dunning.letter.line"].search(
+            [("move_id", "in", lines.move_id.ids), ("state", "in", ("sent", "printed"))],
+            order="date, id")
+        sheet(_("Reminders"), [_("Invoice"), _("Date"), _("Level"), _("Letter"),
+                               _("Registered letter")], [(
+            rem.move_id.name, rem.letter_id.registered_date or rem.date, rem.level_id.name,
+            rem.letter_id.name, rem.letter_id.registered_number or "",
+        ) for rem in reminders])
+        book.close()
+        return buffer.getvalue()
+
+
+class AccountMoveDunningLine(models.TransientModel):
+    _name = "account.move.dunning.line"
+    _description = "Dunning wizard: one invoice"
+    _order = "partner_id, date_due, id"
+
+    wizard_id = fields.Many2one("account.move.dunning", required=True, ondelete="cascade")
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", store=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    date_due = fields.Date(related="move_id.invoice_date_due", string="Due date")
+    amount_total = fields.Monetary(related="move_id.amount_total", string="Amount")
+    is_b2b = fields.Boolean(string="Enterprise", readonly=True)
+    days_late = fields.Integer(readonly=True)
+    amount_residual = fields.Monetary(string="Outstanding", readonly=True)
+    balance_history = fields.Text(readonly=True)
+    interest = fields.Monetary(help="Interest to the computation date, less what earlier "
+                               "claims charged. You may lower it before acting.")
+    interest_computed = fields.Monetary(string="Lawful interest to date", readonly=True)
+    interest_periods_text = fields.Text(string="Interest periods", readonly=True)
+    interest_periods = fields.Text(readonly=True, help="The interest periods as JSON.")
+    interest_date_from = fields.Date(string="Interest from", readonly=True)
+    interest_error = fields.Char(readonly=True)
+    interest_missing_semester = fields.Char(readonly=True)
+    claimed_up_to = fields.Date(string="Interest claimed up to", readonly=True)
+    flat_fee = fields.Monetary()
+    penalty = fields.Monetary(string="Penalty or damages")
+    # what law/ allows on the date, less what earlier claims charged: the most a line claims
+    interest_max = fields.Monetary(readonly=True)
+    flat_fee_max = fields.Monetary(readonly=True)
+    penalty_max = fields.Monetary(readonly=True)
+    penalty_label = fields.Char(compute="_compute_penalty_label")
+    damages_announced = fields.Monetary(string="Damages announced", readonly=True)
+    total_claim = fields.Monetary(string="Interest and fees", compute="_compute_total")
+    total = fields.Monetary(compute="_compute_total")
+    note = fields.Text(readonly=True)
+
+    @api.depends("amount_residual", "interest", "flat_fee", "penalty")
+    def _compute_total(self):
+        for line in self:
+            line.total_claim = line.interest + line.flat_fee + line.penalty
+            line.total = line.amount_residual + line.total_claim
+
+    @api.depends("is_b2b")
+    def _compute_penalty_label(self):
+        for line in self:
+            line.penalty_label = (
+                self.env._("Penalty clause") if line.is_b2b
+                else self.env._("Consumer damages (Book XIX)"))
+
+    def _check_not_claimed(self):
+        """Claims never overlap: the interest of a day is claimed once."""
+        claimed = self.move_id._dunning_claimed()
+        for line in self:
+            done = claimed[line.move_id.id]
+            if line.interest and done["interest_to"] and \
+                    done["interest_to"] >= line.wizard_id.date:
+                raise UserError(self.env._(
+                    "The interest of %(invoice)s is already claimed up to %(date)s: choose a "
+                    "later computation date.",
+                    invoice=line.move_id.name, date=fields.Date.to_string(done["interest_to"])))
+            if line.flat_fee and done["flat_fee"]:
+                raise UserError(self.env._(
+                    "The flat fee of %(invoice)s is already claimed.", invoice=line.move_id.name))
+            if line.penalty and done["penalty"]:
+                raise UserError(self.env._(
+                    "The penalty of %(invoice)s is already claimed.", invoice=line.move_id.name))
+            if min(line.interest, line.flat_fee, line.penalty) < 0:
+                raise UserError(self.env._(
+                    "The amounts claimed for %(invoice)s cannot be negative.",
+                    invoice=line.move_id.name))
+            currency = line.currency_id
+            for amount, lawful, label in (
+                (line.interest, line.interest_max, self.env._("interest")),
+                (line.flat_fee, line.flat_fee_max, self.env._("flat fee")),
+                (line.penalty, line.penalty_max, self.env._("penalty or damages")),
+            ):
+                if currency.compare_amounts(amount, lawful) > 0:
+                    raise UserError(self.env._(
+                        "The %(what)s claimed for %(invoice)s (%(amount)s) exceeds what the law "
+                        "allows on %(date)s: %(lawful)s. You may lower an amount, never raise it.",
+                        what=label, invoice=line.move_id.name,
+                        amount=_fmt(self.env, amount, currency),
+                        lawful=_fmt(self.env, lawful, currency),
+                        date=fields.Date.to_string(line.wizard_id.date)))
+
+    def _create_claim_move(self):
+        """One posted claim invoice for the lines of ``self`` (one customer)."""
+        wizard = self.wizard_id
+        company = wizard.company_id
+        partner = self.partner_id
+        move_vals, sources = self.with_context(lang=partner.lang)._prepare_claim_move_vals()
+        claim = self.env["account.move"].with_company(company).create(move_vals)
+        # its own structured communication (l10n_be, from the claim's id), even when the
+        # journal gives one per customer: a payment must say which document it settles
+        claim.payment_reference = claim._get_invoice_reference_be_invoice()
+        claim.action_post()
+        aml_by_sequence = claim.invoice_line_ids.sorted("sequence")
+        self.env["account.dunning.claim"].create([
+            dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
+            for source, aml in zip(sources, aml_by_sequence, strict=True)
+        ])
+        self.move_id._message_log_batch(bodies={
+            move.id: self.env._("Interest and fees claimed on %(claim)s.",
+                                claim=claim._get_html_link())
+            for move in self.move_id
+        })
+        return claim
+
+    def _prepare_claim_move_vals(self):
+        wizard = self.wizard_id
+        company = wizard.company_id
+        on_date = wizard.date
+        _ = self.env._
+        line_cmds = []
+        sources = []
+        sequence = 10
+        for line in self:
+            move = line.move_id
+            for kind, amount in (("interest", line.interest), ("flat_fee", line.flat_fee),
+                                 ("penalty", line.penalty)):
+                if not amount:
+                    continue
+                date_from = line.interest_date_from if kind == "interest" else False
+                if kind == "interest":
+                    label = _("Late payment interest on %(invoice)s from %(date_from)s to "
+                              "%(date_to)s", invoice=move.name,
+                              date_from=fields.Date.to_string(date_from),
+                              date_to=fields.Date.to_string(on_date))
+                elif kind == "flat_fee":
+                    label = _("Flat recovery fee (law of 2 August 2002, art. 6) for "
+                              "%(invoice)s due %(date)s", invoice=move.name,
+                              date=fields.Date.to_string(line.date_due))
+                elif line.is_b2b:
+                    label = _("Penalty clause of our terms for %(invoice)s due %(date)s",
+                              invoice=move.name, date=fields.Date.to_string(line.date_due))
+                else:
+                    label = _("Lump-sum damages (Code of Economic Law, Book XIX) for "
+                              "%(invoice)s due %(date)s", invoice=move.name,
+                              date=fields.Date.to_string(line.date_due))
+                product = company._get_dunning_claim_product(kind)
+                line_cmds.append(Command.create({
+                    "sequence": sequence,
+                    "product_id": product.id if product else False,
+                    "name": label,
+                    "quantity": 1,
+                    "price_unit": amount,
+                    "account_id": company._get_dunning_claim_account(kind).id,
+                    "tax_ids": [Command.clear()],
+                }))
+                sources.append({
+                    "move_id": move.id,
+                    "kind": kind,
+                    "date_from": date_from,
+                    "date_to": on_date,
+                    "amount": amount,
+                })
+                sequence += 1
+        journal = company._get_dunning_claim_journal()
+        if not journal:
+            raise UserError(_("The company %(company)s has no sales journal for the claim.",
+                              company=company.name))
+        move_vals = {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "currency_id": wizard.currency_id.id,
+            "invoice_date": on_date,
+            "invoice_date_due": on_date + timedelta(days=CLAIM_PAYMENT_DAYS),
+            "invoice_origin": ", ".join(self.move_id.mapped("name")),
+            "narration": _("Interest and fees due on late payment of %(invoices)s, computed on "
+                           "%(date)s. Out of the scope of VAT (damages).",
+                           invoices=", ".join(self.move_id.mapped("name")),
+                           date=fields.Date.to_string(on_date)),
+            "invoice_line_ids": line_cmds,
+        }
+        return move_vals, sources
+
+
+class AccountMoveDunningPartner(models.TransientModel):
+    _name = "account.move.dunning.partner"
+    _description = "Dunning wizard: one customer"
+    _order = "partner_id"
+
+    wizard_id = fields.Many2one("account.move.dunning", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    is_b2b = fields.Boolean(string="Enterprise", compute="_compute_summary")
+    principal = fields.Monetary(string="Outstanding", compute="_compute_summary")
+    claim_total = fields.Monetary(string="Total claim", compute="_compute_summary")
+    disputed = fields.Boolean(compute="_compute_summary")
+    reminders_sent = fields.Integer(compute="_compute_summary")
+    has_written_acknowledgement = fields.Boolean(
+        string="Written acknowledgement",
+        help="The customer acknowledged the debt in writing (signed order, quote, e-mail): a "
+        "summary payment order (Judicial Code art. 1338) becomes possible.",
+    )
+    court = fields.Selection(COURTS, string="Competent court", compute="_compute_summary")
+    roll_fee = fields.Monetary(compute="_compute_summary")
+    legal_aid_contribution = fields.Monetary(compute="_compute_summary")
+    procedural_indemnity = fields.Monetary(compute="_compute_summary")
+    bailiff_estimate = fields.Monetary(compute="_compute_summary")
+    lawyer_estimate = fields.Monetary(compute="_compute_summary")
+    to_advance = fields.Monetary(compute="_compute_summary")
+    recoverable_if_won = fields.Monetary(compute="_compute_summary")
+    costs_error = fields.Char(compute="_compute_summary")
+    recommendation = fields.Selection(ROUTES, compute="_compute_summary")
+    recommendation_reasons = fields.Text(compute="_compute_summary")
+
+    @api.depends("wizard_id.line_ids.total", "wizard_id.date", "has_written_acknowledgement")
+    def _compute_summary(self):
+        for summary in self:
+            wizard = summary.wizard_id
+            lines = wizard.line_ids.filtered(lambda line, s=summary: line.partner_id ==
+                                             s.partner_id)
+            partner = summary.partner_id
+            is_b2b = partner.dunning_is_b2b
+            principal = _dec(sum(lines.mapped("amount_residual")))
+            interest_penalty = _dec(sum(lines.mapped("interest")) + sum(lines.mapped("penalty")))
+            claim = _dec(sum(lines.mapped("total")))
+            moves = lines.move_id._origin
+            disputed = any(m.dunning_blocked and m.dunning_block_reason == "disputed"
+                           for m in moves)
+            # the number of reminders the most reminded invoice received
+            reminders = max((len(m.dunning_letter_line_ids.filtered(
+                lambda rem: rem.is_due and rem.state in ("sent", "printed")))
+                for m in moves), default=0)
+            costs, error = (None, False)
+            if wizard.date:
+                costs, error = wizard._get_court_costs(claim, is_b2b)
+            result = law.recommend(
+                claim, is_b2b, disputed, costs,
+                has_written_acknowledgement=summary.has_written_acknowledgement,
+                reminders_sent=reminders, principal=principal,
+                interest_and_penalty=interest_penalty)
+            summary.update({
+                "is_b2b": is_b2b,
+                "principal": float(principal),
+                "claim_total": float(claim),
+                "disputed": disputed,
+                "reminders_sent": reminders,
+                "court": law.competent_court(claim, is_b2b),
+                "roll_fee": costs and float(costs.roll_fee),
+                "legal_aid_contribution": costs and float(costs.legal_aid_contribution),
+                "procedural_indemnity": costs and float(costs.procedural_indemnity_base),
+                "bailiff_estimate": costs and float(costs.bailiff_estimate),
+                "lawyer_estimate": costs and float(costs.lawyer_estimate),
+                "to_advance": costs and float(costs.to_advance),
+                "recoverable_if_won": costs and float(costs.recoverable_if_won),
+                "costs_error": error,
+                "recommendation": result.code,
+                "recommendation_reasons": "\n".join(
+                    summary._reason_text(code, params) for code, params in result.reasons),
+            })
+
+    def _reason_text(self, code, params):
+        _ = self.env._
+        currency = self.currency_id
+
+        # the practitioners' threshold and the court fees are euro figures
+        eur = self.env.ref("base.EUR")
+
+        def money(value):
+            return _fmt(self.env, value, currency)
+
+        texts = {
+            "disputed": lambda: _(
+                "An invoice is disputed: only a judge can settle it; never hand it to a "
+                "collection agency."),
+            "reminders": lambda: _(
+                "%(sent)s of the %(needed)s usual reminders sent (friendly reminder, second "
+                "reminder, formal notice): reminders cost nothing and settle most claims.",
+                sent=params["sent"], needed=params["needed"]),
+            "below_threshold": lambda: _(
+                "The claim of %(claim)s is below the %(threshold)s from which going to court "
+                "usually pays off.",
+                claim=money(params["claim"]),
+                threshold=_fmt(self.env, params["threshold"], eur)),
+            "above_threshold": lambda: _(
+                "The claim of %(claim)s is above the %(threshold)s from which going to court "
+                "usually pays off.",
+                claim=money(params["claim"]),
+                threshold=_fmt(self.env, params["threshold"], eur)),
+            "consumer": lambda: _("The customer is a consumer (Book XIX)."),
+            "enterprise": lambda: _("The customer is an enterprise (law of 2 August 2002)."),
+            "costs_exceed": lambda: _(
+                "Going to court means advancing %(to_advance)s, as much as or more than the "
+                "claim of %(claim)s.",
+                to_advance=money(params["to_advance"]), claim=money(params["claim"])),
+            "costs_unknown": lambda: _(
+                "The court costs could not be estimated (a figure is missing from the court "
+                "cost tables)."),
+            "recoverable": lambda: _(
+                "Court costs: %(to_advance)s to advance, %(recoverable)s recoverable from the "
+                "customer if the claim is granted.",
+                to_advance=money(params["to_advance"]),
+                recoverable=money(params["recoverable_if_won"])),
+            "written_acknowledgement": lambda: _(
+                "The customer acknowledged the debt in writing: a summary payment order "
+                "(Judicial Code art. 1338) is possible."),
+            "no_written_acknowledgement": lambda: _(
+                "No writing from the customer: a summary payment order is not possible; "
+                "summon the customer."),
+            "cap_10_percent": lambda: _(
+                "In this procedure interest and penalty together are capped at 10 %% of the "
+                "principal: at most %(cap)s on %(principal)s%(claimed)s.",
+                cap=money(params["cap"]), principal=money(params["principal"]),
+                claimed=_(" (claimed now: %(amount)s)",
+                          amount=money(params["interest_and_penalty"]))
+                if "interest_and_penalty" in params else ""),
+        }
+        return texts[code]() if code in texts else code
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _dunning_wizard_check(self):
+        """The wizard takes posted customer invoices of one company and one currency."""
+        _ = self.env._
+        if not self:
+            raise UserError(_("Select at least one customer invoice."))
+        not_invoices = self.filtered(lambda m: m.move_type != "out_invoice")
+        if not_invoices:
+            raise UserError(_(
+                "Only customer invoices can be dunned; not %(moves)s.",
+                moves=", ".join(not_invoices.mapped("display_name"))))
+        not_posted = self.filtered(lambda m: m.state != "posted")
+        if not_posted:
+            raise UserError(_(
+                "Only posted invoices can be dunned; %(moves)s are draft or cancelled.",
+                moves=", ".join(not_posted.mapped("display_name"))))
+        if len(self.company_id) > 1:
+            raise UserError(_(
+                "The selected invoices belong to several companies (%(companies)s): select the "
+                "invoices of one company.", companies=", ".join(self.company_id.mapped("name"))))
+        if len(self.currency_id) > 1:
+            raise UserError(_(
+                "The selected invoices are in several currencies (%(currencies)s): select the "
+                "invoices of one currency.",
+                currencies=", ".join(self.currency_id.mapped("name"))))
+        undecided = self.commercial_partner_id.filtered(lambda p: not p.dunning_partner_type)
+        if undecided:
+            raise UserError(_(
+                "Say whether %(customers)s is an enterprise or a consumer (field Dunning "
+                "regime, Invoicing tab of the customer): the law that applies depends on it.",
+                customers=", ".join(undecided.mapped("display_name"))))
+
+    def _dunning_payment_entries(self):
+        """The payments and credit notes reconciled with the invoice: [{date, name,
+        amount}] in the invoice currency, oldest first."""
+        self.ensure_one()
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
+        partials = self.env["account.partial.reconcile"].search(
+            [("debit_move_id", "in", receivable.ids)], order="max_date, id")
+        return [{
+            "date": partial.max_date,
+            "name": partial.credit_move_id.move_id.display_name,
+            "amount": partial.debit_amount_currency,
+        } for partial in partials]
+
+    def _dunning_balance_history(self):
+        """{invoice id: text} the balance history the interest is computed on."""
+        steps = self._dunning_balance_steps()
+        texts = {}
+        for move in self:
+            entries = defaultdict(list)
+            for entry in move._dunning_payment_entries():
+                entries[entry["date"]].append(entry["name"])
+            rows = []
+            for day, outstanding in steps[move.id]:
+                names = ", ".join(entries.get(day, [])) or move.name
+                rows.append(self.env._(
+                    "%(date)s %(documents)s: outstanding %(amount)s",
+                    date=fields.Date.to_string(day), documents=names,
+                    amount=_fmt(self.env, outstanding, move.currency_id)))
+            texts[move.id] = "\n".join(rows)
+        return texts
+
+    def action_open_dunning_wizard(self):
+        """The wizard on the selected invoices (from the list or the form)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dunning"),
+            "res_model": "account.move.dunning",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids},
+        }
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def action_open_dunning_wizard(self):
+        """The wizard on all the customer's overdue invoices in the current company."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", today),
+        ])
+        if not moves:
+            raise UserError(self.env._(
+                "%(customer)s has no overdue invoice in %(company)s.",
+                customer=self.display_name, company=self.env.company.name))
+        return moves.action_open_dunning_wizard()

@@ -9,9 +9,18 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import babel_locale_parse, format_amount
 
-from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_be
-
 from .. import law
+
+
+def is_valid_structured_reference_be(reference):
+    """l10n_be's check of a +++xxx/xxxx/xxxxx+++ reference, imported when called: the
+    account addon is on the addons path only once Odoo runs, and the package must import
+    without it (``import odoo.addons.account_dunning_be.law`` beside a bare Odoo tree)."""
+    from odoo.addons.account.tools.structured_reference import (
+        is_valid_structured_reference_be as check,
+    )
+    return check(reference)
+
 
 LETTER_REPORT = "account_dunning_be.account_dunning_letter_report"
 REGISTERED_BATCH_REPORT = "account_dunning_be.account_dunning_registered_letters_report"

@@ -346,7 +346,7 @@ class AccountMove(models.Model):
         Everything is written in batches: the queries do not grow with the invoices.
         """
         Letter = self.env["account.dunning.letter"].with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True)
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
         letter_vals, line_vals, steps = [], [], []
         for (company, partner), due in groups.items():
             contact = partner._get_dunning_contact()

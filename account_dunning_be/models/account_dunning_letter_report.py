@@ -529,28 +529,26 @@ class AccountDunningLetter(models.Model):
         letters = self.filtered(lambda lt: lt.state != "cancelled")
         if not letters:
             raise UserError(self.env._("There is no letter to print: they are all cancelled."))
-        letters._check_sendable()
-        draft = letters.filtered(lambda lt: lt.state == "draft")
-        paid = draft._cancel_if_paid()
-        (draft - paid).filtered(lambda lt: not lt.by_email).state = "printed"
-        letters -= paid
-        if not letters:
-            return self._notify_all_paid()
-        return self.env.ref(LETTER_REPORT).report_action(letters)
+        return letters._print_with(LETTER_REPORT)
 
     def action_print_registered(self):
         """One PDF: the deposit list for the post office, then every registered letter."""
         letters = self.filtered(lambda lt: lt.by_post == "registered" and lt.state != "cancelled")
         if not letters:
             raise UserError(self.env._("None of the selected letters goes by registered post."))
-        letters._check_sendable()
-        draft = letters.filtered(lambda lt: lt.state == "draft")
+        return letters._print_with(REGISTERED_BATCH_REPORT)
+
+    def _print_with(self, report_xmlid):
+        """The report action of ``report_xmlid`` for these letters, once checked; the draft
+        paper ones become printed, the ones paid meanwhile are cancelled and left out."""
+        self._check_sendable()
+        draft = self.filtered(lambda lt: lt.state == "draft")
         paid = draft._cancel_if_paid()
         (draft - paid).filtered(lambda lt: not lt.by_email).state = "printed"
-        letters -= paid
+        letters = self - paid
         if not letters:
             return self._notify_all_paid()
-        return self.env.ref(REGISTERED_BATCH_REPORT).report_action(letters)
+        return self.env.ref(report_xmlid).report_action(letters)
 
     def _notify_all_paid(self):
         """A message, not an error: an error would undo the cancellation of the letters."""

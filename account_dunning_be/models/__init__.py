@@ -10,7 +10,5 @@ from . import account_dunning_legal_table
 from . import account_dunning_rate
 from . import account_dunning_court_cost
 from . import account_dunning_claim
-from . import res_company_letter
 from . import account_dunning_letter_report
-from . import account_dunning_level_mail
 from . import ir_actions_report

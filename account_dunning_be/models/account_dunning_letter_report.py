@@ -178,11 +178,9 @@ class AccountDunningLetter(models.Model):
         consumer's waiting period."""
         self.ensure_one()
         sent_on = self.registered_date or self.date
-        days = self.company_id.dunning_payment_days or 14
+        deadline = sent_on + timedelta(days=self.company_id.dunning_payment_days)
         if not self.is_b2b:
-            days = max(days, 14)
-        deadline = sent_on + timedelta(days=days)
-        if not self.is_b2b:
+            # Book XIX: never before the end of the waiting period (law/ knows how long)
             deadline = max(deadline, self._get_waiting_period_end())
         return deadline
 

@@ -160,8 +160,16 @@ class AccountDunningLevel(models.Model):
         names = self._default_level_names()
         have = set(self.with_context(active_test=False).search(
             [("company_id", "in", companies.ids)]).company_id.ids)
+        templates = {
+            values["default_key"]: self.env.ref(
+                f"account_dunning_be.mail_template_dunning_{values['default_key']}",
+                raise_if_not_found=False)
+            for values in DEFAULT_LEVELS
+        }
+        no_template = self.env["mail.template"]
         vals_list = [
-            dict(values, name=names[values["default_key"]], company_id=company.id)
+            dict(values, name=names[values["default_key"]], company_id=company.id,
+                 mail_template_id=(templates[values["default_key"]] or no_template).id)
             for company in companies if company.id not in have
             for values in DEFAULT_LEVELS
         ]

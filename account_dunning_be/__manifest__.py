@@ -3,7 +3,7 @@
     "name": "Belgian Dunning",
     "summary": "Chase unpaid customer invoices the Belgian way: escalating reminders, "
     "statutory interest, EUR 40 flat fee, formal notices, injunction cost estimates",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "account_dunning_be developers",
@@ -19,6 +19,7 @@
         "data/mail_template_data.xml",
         "data/account_dunning_claim_data.xml",
         "views/account_dunning_level_views.xml",
+        "views/account_dunning_file_views.xml",
         "views/account_dunning_letter_views.xml",
         "views/account_dunning_rate_views.xml",
         "views/account_move_views.xml",

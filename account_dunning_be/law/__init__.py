@@ -31,6 +31,19 @@ Fees (``fees.py``)
     penalty_clause(balance, percent, minimum=None, maximum=None) -> Decimal
     b2c_damages_cap(balance) -> Decimal          Book XIX cap
 
+Claims (``claim.py``): the one decision of what an invoice lets the creditor claim
+    invoice_claim(due_date, balance_steps, on_date, terms, asks, *, announcement=None,
+                  invoiced=NOTHING_INVOICED, previous=NOTHING_CLAIMED,
+                  is_claim_invoice=False) -> InvoiceClaim
+        Terms(regime, b2b_rates, legal_rates, contract_rate, flat_fee, penalty_percent,
+              penalty_min, penalty_max, consumer_damages)
+        Asks(interest, flat_fee, penalty); Asks.everything()
+        Announcement(sent_on, channel, damages)   the consumer reminder that announced
+        Invoiced(interest_to, interest, flat_fee, penalty)   what claim invoices charged
+        Claimed(interest, flat_fee, penalty)      what the previous letter claimed
+        InvoiceClaim.status in STATUSES: not_due, claim_invoice, reminder, announced,
+        waiting, claimed
+
 Calendar (``calendar.py``)
     b2c_waiting_period_end(sent_on, channel) -> date     channel "post" | "email"
     b2c_waiting_period_start(sent_on, channel) -> date
@@ -55,6 +68,24 @@ from .calendar import (
     b2c_waiting_period_start,
     is_working_day,
     public_holidays,
+)
+from .claim import (
+    ANNOUNCED,
+    CLAIM_INVOICE,
+    CLAIMED,
+    NOT_DUE,
+    NOTHING_CLAIMED,
+    NOTHING_INVOICED,
+    REMINDER,
+    STATUSES,
+    WAITING,
+    Announcement,
+    Asks,
+    Claimed,
+    InvoiceClaim,
+    Invoiced,
+    Terms,
+    invoice_claim,
 )
 from .court import (
     CourtCostRow,
@@ -81,6 +112,22 @@ from .rates import (
 from .recommend import ROUTES, Recommendation, recommend
 
 __all__ = [
+    "ANNOUNCED",
+    "CLAIMED",
+    "CLAIM_INVOICE",
+    "NOTHING_CLAIMED",
+    "NOTHING_INVOICED",
+    "NOT_DUE",
+    "REMINDER",
+    "STATUSES",
+    "WAITING",
+    "Announcement",
+    "Asks",
+    "Claimed",
+    "InvoiceClaim",
+    "Invoiced",
+    "Terms",
+    "invoice_claim",
     "CourtCostRow",
     "CourtCosts",
     "IndemnityBracket",

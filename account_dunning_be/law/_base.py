@@ -8,7 +8,7 @@ from elsewhere with ``Decimal(str(value))`` before calling the engine.
 
 import csv
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 
 # The legal tables shipped with the addon: the one source of truth for every figure.
@@ -25,6 +25,12 @@ CONTEXT = Context(prec=34)
 def round_cent(value):
     """Round a Decimal half-up to the cent (the final figure of each function)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+def floor_cent(value):
+    """Round a non-negative Decimal down to the cent: for a ceiling the law sets (a
+    figure above it is deemed unwritten, so never half a cent more)."""
+    return value.quantize(CENT, rounding=ROUND_DOWN, context=CONTEXT)
 
 
 def read_csv(path):

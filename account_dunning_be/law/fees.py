@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from ._base import CONTEXT, ZERO, check_amount, round_cent
+from ._base import CONTEXT, ZERO, check_amount, floor_cent, round_cent
 
 # Law of 2 August 2002 art. 6 (as amended 2013; CJEU C-585/20): EUR 40 per late invoice.
 FLAT_FEE_B2B = Decimal("40.00")
@@ -53,7 +53,9 @@ def b2c_damages_cap(balance):
     """Most a consumer may be charged as lump-sum damages on ``balance`` (Book XIX):
     up to 150.00: 20; 150.01 to 500.00: 30 + 10 % of (B - 150); above: 65 + 5 % of
     (B - 500), at most 2,000.  The balance is first rounded to the cent (the brackets
-    are in cents); a zero balance gives 0 (nothing owed, no damages)."""
+    are in cents); a zero balance gives 0 (nothing owed, no damages).  The cap is
+    rounded DOWN to the cent: a clause above it is deemed unwritten, so 54.325 is 54.32,
+    never half a cent above."""
     # Code of Economic Law art. XIX.4 (Book XIX, law of 4 May 2023).
     balance = round_cent(check_amount(balance, "balance"))
     if not balance:
@@ -64,5 +66,5 @@ def b2c_damages_cap(balance):
             cap = CONTEXT.add(
                 fixed, CONTEXT.divide(CONTEXT.multiply(above, percent), 100)
             )
-            return round_cent(min(cap, B2C_DAMAGES_MAXIMUM))
+            return floor_cent(min(cap, B2C_DAMAGES_MAXIMUM))
     raise AssertionError("unreachable: the last bracket is open")

@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_dunning_level
+from . import account_dunning_file
 from . import account_dunning_letter
 from . import account_move
 from . import account_chart_template
@@ -11,4 +12,5 @@ from . import account_dunning_rate
 from . import account_dunning_court_cost
 from . import account_dunning_claim
 from . import account_dunning_letter_report
+from . import account_dunning_escalation
 from . import ir_actions_report

@@ -74,7 +74,9 @@ class AccountMove(models.Model):
         "account.move", string="Source invoices", compute="_compute_dunning_claim_links",
     )
     dunning_is_claim = fields.Boolean(
-        string="Interest and fees claim", compute="_compute_dunning_claim_links",
+        string="Interest and fees claim", compute="_compute_dunning_is_claim", store=True,
+        help="An invoice of interest and fees: dunning letters list it as an open item and "
+        "never charge interest, a flat fee or a penalty on it.",
     )
 
     @api.depends("dunning_claim_ids.claim_move_id", "dunning_claim_source_ids.move_id")
@@ -82,6 +84,10 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_claim_move_ids = move.dunning_claim_ids.claim_move_id
             move.dunning_claim_source_move_ids = move.dunning_claim_source_ids.move_id
+
+    @api.depends("dunning_claim_source_ids")
+    def _compute_dunning_is_claim(self):
+        for move in self:
             move.dunning_is_claim = bool(move.dunning_claim_source_ids)
 
     def _dunning_claimed(self):

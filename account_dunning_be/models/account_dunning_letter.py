@@ -1,9 +1,12 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .. import law
 
 _logger = logging.getLogger(__name__)
 
@@ -16,6 +19,11 @@ class AccountDunningLetter(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    file_id = fields.Many2one(
+        "account.dunning.file", string="Dunning file", readonly=True, index=True,
+        check_company=True, ondelete="restrict",
+    )
+    file_state = fields.Selection(related="file_id.state", string="File status")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True, index=True
@@ -26,6 +34,17 @@ class AccountDunningLetter(models.Model):
         ondelete="restrict",
     )
     date = fields.Date(required=True, readonly=True, index=True)
+    date_sent = fields.Date(
+        string="Sent on", readonly=True, copy=False,
+        help="When the letter went out (e-mailed or printed); a registered letter counts "
+        "from its deposit date. The next level's delay counts from it.",
+    )
+    payment_deadline = fields.Date(
+        compute="_compute_payment_deadline", store=True, readonly=True,
+        help="The date by which the customer must pay, printed on the letter: the company's "
+        "payment term from the sending (or deposit) date; for a consumer never before the "
+        "end of the 14-day waiting period (Book XIX). No next step comes before it.",
+    )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     lang = fields.Selection(selection="_get_lang_selection", string="Language", readonly=True)
     state = fields.Selection(
@@ -57,6 +76,14 @@ class AccountDunningLetter(models.Model):
     registered_number = fields.Char(copy=False, tracking=True)
     registered_date = fields.Date(string="Deposit date", copy=False, tracking=True)
 
+    def init(self):
+        # one live letter per file and level: a file never takes a level twice
+        self.env.cr.execute(SQL("""
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_file_level_uniq
+                ON account_dunning_letter (file_id, level_id)
+             WHERE state != 'cancelled'
+        """))
+
     @api.model
     def _get_lang_selection(self):
         return self.env["res.lang"].get_installed()
@@ -64,6 +91,21 @@ class AccountDunningLetter(models.Model):
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
+
+    @api.depends("date", "date_sent", "registered_date", "is_b2b", "by_email", "by_post",
+                 "company_id.dunning_payment_days")
+    def _compute_payment_deadline(self):
+        for letter in self:
+            if not letter.date:
+                letter.payment_deadline = False
+                continue
+            sent_on = letter._get_sent_on()
+            deadline = sent_on + timedelta(days=letter.company_id.dunning_payment_days)
+            if not letter.is_b2b:
+                # Book XIX: never before the end of the waiting period
+                deadline = max(deadline, law.b2c_waiting_period_end(
+                    sent_on, letter._get_channel()))
+            letter.payment_deadline = deadline
 
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
@@ -94,6 +136,25 @@ class AccountDunningLetter(models.Model):
             for vals, name in zip(company_vals, names, strict=True):
                 vals["name"] = name
         return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"state", "date_sent", "registered_date"} & set(vals):
+            # the file's stage, deadline and next step follow its letters
+            self.file_id._sync_from_letters()
+        return result
+
+    def _get_sent_on(self):
+        """The day the letter counts from: its deposit date when registered, else the
+        day it was sent, else its date."""
+        self.ensure_one()
+        return self.registered_date or self.date_sent or self.date
+
+    def _get_channel(self):
+        """``"email"`` for a letter that went by e-mail only, ``"post"`` otherwise
+        (Book XIX's waiting period starts later for paper)."""
+        self.ensure_one()
+        return "email" if self.by_email and self.by_post == "none" else "post"
 
     @api.model
     def _reserve_names(self, count):
@@ -127,15 +188,20 @@ class AccountDunningLetter(models.Model):
             if letter.by_email:
                 letter._send_email()
             else:
-                letter.state = "printed"
+                letter._mark_printed()
         return True
 
+    def _mark_printed(self):
+        """The paper letters of ``self`` went out today."""
+        self.write({"state": "printed", "date_sent": fields.Date.context_today(self)})
+
     def action_cancel(self):
-        """Cancel the letters; their invoices go back to the level they had before."""
+        """Cancel the letters; their invoices go back to the level they had before, and
+        the file to the letter before."""
         if any(letter.state == "cancelled" for letter in self):
             raise UserError(self.env._("This letter is already cancelled."))
         self.state = "cancelled"
-        self.line_ids.filtered("is_due")._restore_previous_level()
+        self.line_ids._restore_previous_level()
         return True
 
     def action_open_moves(self):
@@ -156,7 +222,7 @@ class AccountDunningLetter(models.Model):
         """Letters whose claimed invoices were all paid meanwhile are cancelled, not sent."""
         paid = self.filtered(lambda letter: all(
             line.move_id.payment_state in ("paid", "in_payment", "reversed")
-            for line in letter.line_ids.filtered("is_due")
+            for line in letter.line_ids
         ))
         for letter in paid:
             letter.message_post(body=self.env._(
@@ -164,20 +230,6 @@ class AccountDunningLetter(models.Model):
         if paid:
             paid.action_cancel()
         return paid
-
-    def _send_email(self):
-        self.ensure_one()
-        template = self.level_id.mail_template_id or self.env.ref(
-            "account_dunning_be.mail_template_dunning_letter", raise_if_not_found=False)
-        if not template:
-            raise UserError(self.env._(
-                "The dunning level %(level)s has no e-mail template.", level=self.level_id.name))
-        message = self.with_context(lang=self.lang).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=(self.contact_id or self.partner_id).ids,
-        )
-        self.write({"state": "sent", "mail_message_id": message.id if message else False})
 
 
 class AccountDunningLetterLine(models.Model):
@@ -195,10 +247,16 @@ class AccountDunningLetterLine(models.Model):
     state = fields.Selection(related="letter_id.state", store=True)
     date = fields.Date(related="letter_id.date", store=True)
     company_id = fields.Many2one(related="letter_id.company_id", store=True)
+    file_id = fields.Many2one(related="letter_id.file_id", store=True, index=True)
     currency_id = fields.Many2one(related="letter_id.currency_id")
-    is_due = fields.Boolean(
-        string="Escalated", help="The letter takes this invoice to its level; the other "
-        "invoices are listed for information."
+    claim_status = fields.Selection(
+        [("not_due", "Not due"), ("claim_invoice", "Interest and fees invoice"),
+         ("reminder", "Reminder"), ("announced", "Costs announced"),
+         ("waiting", "No costs claimed yet"), ("claimed", "Costs claimed")],
+        string="Claim", readonly=True,
+        help="Why the line claims what it claims (law.invoice_claim): a consumer's invoice "
+        "is charged nothing before a reminder announced the amounts and its 14-day waiting "
+        "period ran out.",
     )
     previous_level_id = fields.Many2one("account.dunning.level", readonly=True)
     previous_date = fields.Date(readonly=True)
@@ -206,22 +264,32 @@ class AccountDunningLetterLine(models.Model):
     amount_total = fields.Monetary(string="Amount")
     amount_residual = fields.Monetary(string="Outstanding")
     days_late = fields.Integer()
-    interest = fields.Monetary()
+    interest = fields.Monetary(help="Interest claimed by this letter, less what claim "
+                               "invoices already charged.")
+    interest_invoiced = fields.Monetary(
+        help="Interest already charged on a claim invoice, deducted from the letter.")
+    interest_date_from = fields.Date(string="Interest from")
     interest_periods = fields.Json(help="The periods, rates and amounts of the interest.")
     flat_fee = fields.Monetary()
     penalty = fields.Monetary(string="Penalty or damages")
     damages_announced = fields.Monetary(
         help="Consumer damages that will be claimed if the invoice is not paid in time."
     )
+    waiting_end = fields.Date(
+        string="Waiting period until",
+        help="Last day of the consumer's 14-day waiting period for this invoice.",
+    )
     total = fields.Monetary(compute="_compute_total", store=True)
 
     def init(self):
-        # nothing is ever sent twice: one live letter per invoice and level
-        self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_line_move_level_uniq
-                ON account_dunning_letter_line (move_id, level_id)
-             WHERE is_due AND state != 'cancelled'
-        """)
+        # nothing is ever sent twice: an invoice reaches a level once in a file
+        self.env.cr.execute(SQL(
+            "DROP INDEX IF EXISTS account_dunning_letter_line_move_level_uniq"))
+        self.env.cr.execute(SQL("""
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_line_file_level_uniq
+                ON account_dunning_letter_line (file_id, move_id, level_id)
+             WHERE state != 'cancelled'
+        """))
 
     @api.depends("amount_residual", "interest", "flat_fee", "penalty")
     def _compute_total(self):
@@ -229,6 +297,7 @@ class AccountDunningLetterLine(models.Model):
             line.total = line.amount_residual + line.interest + line.flat_fee + line.penalty
 
     def _restore_previous_level(self):
+        """The invoices of cancelled lines go back to the level they had before."""
         for line in self:
             move = line.move_id
             if move.dunning_level_id == line.level_id:

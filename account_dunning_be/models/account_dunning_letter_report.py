@@ -102,21 +102,6 @@ class AccountDunningLetter(models.Model):
         wanted += [self.env.company.partner_id.lang, "en_US"]
         return next((code for code in wanted if code in installed), installed[0])
 
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("registered_date"):
-            self._sync_deposit_date()
-        return result
-
-    def _sync_deposit_date(self):
-        """A registered letter's deposit date is the date of its step: the next level's
-        delay counts from it (the consumer's waiting period reads it on the letter)."""
-        for letter in self.filtered(lambda lt: lt.registered_date and lt.state != "cancelled"):
-            moves = letter.line_ids.filtered("is_due").move_id.filtered(
-                lambda m, lt=letter: m.dunning_level_id == lt.level_id)
-            if moves:
-                moves._dunning_set_step(letter.level_id, letter.registered_date)
-
     @api.constrains("registered_date", "date")
     def _check_registered_date(self):
         for letter in self.filtered("registered_date"):
@@ -173,33 +158,38 @@ class AccountDunningLetter(models.Model):
         return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
     def _get_payment_deadline(self):
-        """The date by which the customer must pay: the company's term (at least 14 days for
-        a consumer) from the letter's date or its deposit date, never before the end of a
-        consumer's waiting period."""
+        """The date by which the customer must pay (the stored ``payment_deadline``)."""
         self.ensure_one()
-        sent_on = self.registered_date or self.date
-        deadline = sent_on + timedelta(days=self.company_id.dunning_payment_days)
-        if not self.is_b2b:
-            # Book XIX: never before the end of the waiting period (law/ knows how long)
-            deadline = max(deadline, self._get_waiting_period_end())
-        return deadline
+        return self.payment_deadline
 
     def _get_waiting_period_end(self):
         """Last day of the consumer's Book XIX waiting period this letter opens."""
         self.ensure_one()
-        channel = "email" if self.by_email and self.by_post == "none" else "post"
-        return law.b2c_waiting_period_end(self.registered_date or self.date, channel)
+        return law.b2c_waiting_period_end(self._get_sent_on(), self._get_channel())
 
     def _is_consumer_announcement(self):
-        """A consumer letter that claims nothing yet and announces the damages to come."""
+        """A consumer letter that announces, for some of its invoices, the damages and the
+        interest to come (law.ANNOUNCED: the reminder that first covers them)."""
         self.ensure_one()
-        due = self.line_ids.filtered("is_due")
-        return (not self.is_b2b and not any(due.mapped("interest")) and not any(
-            due.mapped("penalty")) and not any(due.mapped("flat_fee")))
+        return not self.is_b2b and any(
+            line.claim_status == law.ANNOUNCED for line in self.line_ids)
+
+    def _get_consumer_rate(self, on_date):
+        """The yearly rate a consumer's interest runs at from ``on_date``: the legal
+        rate, or the contractual one capped by the B2B statutory rate; None if unknown."""
+        self.ensure_one()
+        Rate = self.env["account.dunning.rate"]
+        contract = self.company_id.dunning_interest_rate
+        table = Rate._get_rate_table("b2b" if contract else "legal")
+        try:
+            rate = law.statutory_b2b_rate(on_date, table)
+        except law.MissingRate:
+            return None
+        return min(rate, Decimal(str(contract))) if contract else rate
 
     def _get_damages_announced(self):
         self.ensure_one()
-        return sum(self.line_ids.filtered("is_due").mapped("damages_announced"))
+        return sum(self.line_ids.mapped("damages_announced"))
 
     def _get_earlier_reminders(self):
         """The reminders already sent for the invoices of this letter, oldest first:
@@ -358,6 +348,7 @@ class AccountDunningLetter(models.Model):
                 "Dear %(name)s,", name=(letter.contact_id or letter.partner_id).name)),
             "paragraphs": [],
             "consumer": [],
+            "notes": [],
             "next_step": "",
         }
         paragraphs = texts["paragraphs"]
@@ -397,7 +388,11 @@ class AccountDunningLetter(models.Model):
             texts["next_step"] = _(
                 "Failing payment by that date, we will without further notice apply for a "
                 "summary payment order (injunction) or hand the claim over to a collection "
-                "agency, the costs of which will be claimed from you.")
+                "agency, the costs of which will be claimed from you.") if letter.is_b2b else _(
+                "Failing payment by that date, we will without further notice take the claim "
+                "to court. Towards a consumer we claim nothing beyond the damages and the "
+                "interest stated in this letter, within the limits of Book XIX of the Code of "
+                "Economic Law.")
         else:
             paragraphs.append(_(
                 "Despite our reminders and our formal notice, listed below, the invoices below "
@@ -410,19 +405,8 @@ class AccountDunningLetter(models.Model):
                 "lawyer or a bailiff to recover it through the courts, without further "
                 "notice. Court costs and the procedural indemnity will then also be claimed "
                 "from you.")
-        if letter._is_consumer_announcement():
-            waiting_end = letter._fmt_date(letter._get_waiting_period_end())
-            damages = letter._get_damages_announced()
-            texts["consumer"].append(_(
-                "This letter claims no costs, damages or interest: you have until %(date)s "
-                "(14-day waiting period) to pay without any additional cost.",
-                date=waiting_end))
-            if damages:
-                texts["consumer"].append(_(
-                    "If the amount due is not paid by that date, we will claim lump-sum "
-                    "damages of %(damages)s, within the limits of Book XIX of the Code of "
-                    "Economic Law, as well as late payment interest at the legal rate.",
-                    damages=letter._fmt_amount(damages)))
+        texts["consumer"] = letter._get_consumer_texts()
+        texts["notes"] = letter._get_claim_notes()
         reference = letter.payment_reference or ""
         texts["payment"] = _(
             "Please transfer %(amount)s to the account %(iban)s of %(holder)s, mentioning the "
@@ -441,13 +425,80 @@ class AccountDunningLetter(models.Model):
         texts["closing"] = _("Yours faithfully,")
         return texts
 
+    def _get_consumer_texts(self):
+        """What a consumer letter says of the costs, invoice by invoice (Book XIX): the
+        invoices this letter announces, with the exact damages and the interest rate that
+        will be claimed after their waiting period, and the invoices whose waiting period
+        still runs (no costs claimed yet). In the letter's language."""
+        self.ensure_one()
+        if self.is_b2b:
+            return []
+        letter = self.with_context(lang=self.lang or "en_US")
+        _ = letter.env._
+        texts = []
+        lines = letter.line_ids
+        announced = lines.filtered(lambda line: line.claim_status == law.ANNOUNCED)
+        if announced:
+            waiting_end = letter._get_waiting_period_end()
+            damages = sum(announced.mapped("damages_announced"))
+            rate = letter._get_consumer_rate(waiting_end + timedelta(days=1))
+            texts.append(_(
+                "For %(invoices)s this letter claims no costs, damages or interest: you have "
+                "until %(date)s (14-day waiting period) to pay without any additional cost.",
+                invoices=", ".join(announced.move_id.mapped("name")),
+                date=letter._fmt_date(waiting_end)))
+            if damages and rate is not None:
+                texts.append(_(
+                    "If it is not paid by that date, we will claim lump-sum damages of "
+                    "%(damages)s (within the cap of Book XIX of the Code of Economic Law) and "
+                    "late payment interest at the yearly rate of %(rate)s %% from %(start)s.",
+                    damages=letter._fmt_amount(damages), rate=letter._fmt_number(rate),
+                    start=letter._fmt_date(waiting_end + timedelta(days=1))))
+            elif rate is not None:
+                texts.append(_(
+                    "If it is not paid by that date, we will claim late payment interest at "
+                    "the yearly rate of %(rate)s %% from %(start)s.",
+                    rate=letter._fmt_number(rate),
+                    start=letter._fmt_date(waiting_end + timedelta(days=1))))
+        for waiting_end, waiting in lines.filtered(
+                lambda line: line.claim_status == law.WAITING).grouped("waiting_end").items():
+            texts.append(_(
+                "No costs claimed yet for %(invoices)s: its waiting period runs until "
+                "%(date)s; after that date the damages of %(damages)s and the interest "
+                "announced in our reminder may be claimed.",
+                invoices=", ".join(waiting.move_id.mapped("name")),
+                date=letter._fmt_date(waiting_end),
+                damages=letter._fmt_amount(sum(waiting.mapped("damages_announced")))))
+        return texts
+
+    def _get_claim_notes(self):
+        """What the amounts claimed leave out, and why: what claim invoices already
+        charged (deducted here, the claim invoices listed as open items)."""
+        self.ensure_one()
+        letter = self.with_context(lang=self.lang or "en_US")
+        _ = letter.env._
+        notes = []
+        claims = letter.line_ids.filtered(lambda line: line.claim_status == law.CLAIM_INVOICE)
+        invoiced = letter.line_ids.filtered("interest_invoiced")
+        if claims:
+            notes.append(_(
+                "%(claims)s: our invoice of the interest and fees already charged; it is "
+                "listed with the open items and bears no interest or fee itself.",
+                claims=", ".join(claims.move_id.mapped("name"))))
+        if invoiced:
+            notes.append(_(
+                "Interest already invoiced (%(amount)s) is deducted from the interest "
+                "claimed here.", amount=letter._fmt_amount(sum(invoiced.mapped(
+                    "interest_invoiced")))))
+        return notes
+
     def _get_claim_rows(self):
         """The amounts claimed with their basis: [{'label', 'basis', 'amount'}]."""
         self.ensure_one()
         letter = self.with_context(lang=self.lang or "en_US")
         _ = letter.env._
         company = letter.company_id
-        due = letter.line_ids.filtered("is_due")
+        due = letter.line_ids
         rows = [{"label": _("Outstanding amount"), "basis": "",
                  "amount": letter.amount_residual}]
         if letter.amount_interest:
@@ -542,7 +593,7 @@ class AccountDunningLetter(models.Model):
         self._check_sendable()
         draft = self.filtered(lambda lt: lt.state == "draft")
         paid = draft._cancel_if_paid()
-        (draft - paid).filtered(lambda lt: not lt.by_email).state = "printed"
+        (draft - paid).filtered(lambda lt: not lt.by_email)._mark_printed()
         letters = self - paid
         if not letters:
             return self._notify_all_paid()
@@ -620,6 +671,8 @@ class AccountDunningLetter(models.Model):
             raise UserError(self.env._(
                 "The dunning level %(level)s has no e-mail template.", level=self.level_id.name))
         invoices_pdf = self._get_invoice_attachments()
+        # sent today: the deadline the PDF prints counts from today
+        self.date_sent = fields.Date.context_today(self)
         letter = self.with_context(lang=self.lang)
         message = letter.message_post_with_source(
             template,

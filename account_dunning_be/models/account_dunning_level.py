@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import law
+
 # The Belgian ladder shipped with the addon (BELGIAN_RULES.md section 8). Keys identify the
 # defaults so that their names can be translated when a language is added later.
 DEFAULT_LEVELS = [
@@ -134,15 +136,33 @@ class AccountDunningLevel(models.Model):
 
     @api.model
     def _get_ladders(self, companies):
-        """{company id: {current level id or None: next level}}, one query for all."""
-        ladders = {company.id: {} for company in companies}
-        levels = self.search([("company_id", "in", companies.ids)])
-        for company_id, company_levels in levels.grouped("company_id").items():
-            previous = None
-            for level in company_levels:
-                ladders[company_id.id][previous] = level
-                previous = level.id
+        """{company id: the company's active levels in order}, one query for all."""
+        ladders = {company.id: [] for company in companies}
+        for level in self.search([("company_id", "in", companies.ids)]):
+            ladders[level.company_id.id].append(level)
         return ladders
+
+    @api.model
+    def _next_level(self, ladder, current):
+        """The level after ``current`` (an empty recordset: the first) in ``ladder``
+        (``_get_ladders``), or None after the last. An archived ``current`` hands over
+        to the next active level after it."""
+        if not current:
+            return ladder[0] if ladder else None
+        position = (current.sequence, current.id)
+        return next((level for level in ladder if (level.sequence, level.id) > position), None)
+
+    def _goes_by_post(self, contact):
+        """Whether a letter of this level to ``contact`` goes on paper."""
+        self.ensure_one()
+        return bool(self.action_registered or self.action_letter
+                    or (self.action_email and not contact.email))
+
+    def _get_asks(self):
+        """What a letter of this level claims (``law.Asks``)."""
+        self.ensure_one()
+        return law.Asks(interest=self.claim_interest, flat_fee=self.claim_flat_fee,
+                        penalty=self.claim_penalty)
 
     def _default_level_names(self):
         """Translatable names of the shipped levels, in the language of ``self.env``."""

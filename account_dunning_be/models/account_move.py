@@ -1,5 +1,3 @@
-import functools
-import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -16,8 +14,6 @@ from .. import law
 
 _logger = logging.getLogger(__name__)
 
-CRON_CURSOR = "account_dunning_be.cron_cursor"
-
 
 def _dec(value, digits=2):
     """An Odoo float amount as the Decimal law/ takes."""
@@ -29,9 +25,13 @@ class AccountMove(models.Model):
 
     dunning_level_id = fields.Many2one(
         "account.dunning.level", string="Dunning level", readonly=True, copy=False, index=True,
-        tracking=True,
+        tracking=True, help="The level of the last letter that listed the invoice.",
     )
     dunning_last_date = fields.Date(string="Last dunning step", readonly=True, copy=False)
+    dunning_file_id = fields.Many2one(
+        "account.dunning.file", string="Dunning file", readonly=True, copy=False, index=True,
+        help="The customer's dunning file the invoice belongs to: its next step is the file's.",
+    )
     dunning_next_date = fields.Date(
         string="Next dunning step", compute="_compute_dunning_next_date", store=True,
         index=True, copy=False,
@@ -62,30 +62,26 @@ class AccountMove(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.depends("move_type", "state", "invoice_date_due", "invoice_date", "dunning_level_id",
-                 "dunning_last_date", "company_id.dunning_grace_days")
+    @api.depends("move_type", "state", "payment_state", "invoice_date_due", "invoice_date",
+                 "dunning_file_id.next_date", "dunning_file_id.state",
+                 "company_id.dunning_grace_days")
     def _compute_dunning_next_date(self):
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        """The file's next step for an invoice in an open file; for another overdue
+        invoice, the first level's delay (and the days of grace) after its due date."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
+                                 and m.payment_state in ("not_paid", "partial"))
         (self - invoices).dunning_next_date = False
-        ladders = self.env["account.dunning.level"]._get_ladders(invoices.company_id)
+        Level = self.env["account.dunning.level"]
+        ladders = Level._get_ladders(invoices.company_id)
         for move in invoices:
-            move.dunning_next_date = move._dunning_next_date_at(
-                move.dunning_level_id, move.dunning_last_date, ladders)
-
-    def _dunning_next_date_at(self, level, last_date, ladders):
-        """The next step of the posted invoice ``self`` once at ``level`` since ``last_date``.
-
-        ``ladders``: ``account.dunning.level._get_ladders``. False at the last level.
-        """
-        self.ensure_one()
-        next_level = ladders[self.company_id.id].get(level.id or None)
-        if not next_level:
-            return False
-        if level:
-            return last_date + timedelta(days=next_level.delay)
-        start = self.invoice_date_due or self.invoice_date
-        return start and start + timedelta(
-            days=next_level.delay + self.company_id.dunning_grace_days)
+            file = move.dunning_file_id
+            if file and file.state != "closed":
+                move.dunning_next_date = file.next_date
+                continue
+            first = Level._next_level(ladders[move.company_id.id], Level)
+            start = move.invoice_date_due or move.invoice_date
+            move.dunning_next_date = first and start and start + timedelta(
+                days=first.delay + move.company_id.dunning_grace_days)
 
     def _compute_dunning_days_overdue(self):
         today = fields.Date.context_today(self)
@@ -101,11 +97,20 @@ class AccountMove(models.Model):
             move.dunning_letter_count = len(move.dunning_letter_line_ids.letter_id)
 
     def _compute_dunning_interest(self):
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        """The interest the invoice lets the company claim today (what claim invoices
+        charged deducted). An invoice form never fails on a dunning figure: a figure
+        that cannot be computed shows as 0 and is logged."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
+                                 and m.id)
         (self - invoices).dunning_interest = 0.0
-        claims = invoices._dunning_compute_claims(fields.Date.context_today(self))
+        try:
+            claims = invoices._dunning_get_claims(fields.Date.context_today(self))
+        except (ValueError, TypeError, UserError):
+            _logger.exception("Interest to date of %s could not be computed", invoices.ids)
+            claims = {}
         for move in invoices:
-            move.dunning_interest = float(claims[move.id]["interest"])
+            claim = claims.get(move.id)
+            move.dunning_interest = float(claim.interest) if claim else 0.0
 
     # ------------------------------------------------------------
     # BUSINESS METHODS: what may be claimed
@@ -141,115 +146,99 @@ class AccountMove(models.Model):
             steps[move.id] = move_steps
         return steps
 
-    def _dunning_first_reminders(self):
-        """{invoice id: (date sent, channel)} of the first reminder each invoice received.
-
-        Book XIX counts the consumer's waiting period from it; a registered letter counts
-        from its deposit date.
-        """
+    def _dunning_announcements(self, on_date):
+        """{invoice id: law.Announcement} of the consumer reminder that first covered
+        each invoice and announced the amounts (sent on or before ``on_date``). Book XIX
+        counts the waiting period from it; a registered letter from its deposit date."""
         lines = self.env["account.dunning.letter.line"].search(
-            [("move_id", "in", self.ids), ("is_due", "=", True),
-             ("state", "in", ("sent", "printed"))],
+            [("move_id", "in", self.ids), ("claim_status", "=", law.ANNOUNCED),
+             ("state", "in", ("sent", "printed")), ("date", "<=", on_date)],
             order="date, id",
         )
         first = {}
         for line in lines:
-            if line.move_id.id in first:
-                continue
-            letter = line.letter_id
-            sent_on = letter.registered_date or letter.date
-            first[line.move_id.id] = (sent_on, "email" if letter.by_email else "post")
+            if line.move_id.id not in first:
+                letter = line.letter_id
+                first[line.move_id.id] = law.Announcement(
+                    letter._get_sent_on(), letter._get_channel(),
+                    _dec(line.damages_announced))
         return first
 
-    def _dunning_compute_claims(self, on_date, level=None):
-        """What may lawfully be claimed for each invoice on ``on_date``.
+    def _dunning_previous_claims(self, on_date):
+        """{invoice id: law.Claimed} of the last letter sent for each invoice on or
+        before ``on_date``: a later letter never claims less."""
+        lines = self.env["account.dunning.letter.line"].search(
+            [("move_id", "in", self.ids), ("state", "in", ("sent", "printed")),
+             ("date", "<=", on_date)],
+            order="date desc, id desc",
+        )
+        last = {}
+        for line in lines:
+            if line.move_id.id not in last:
+                last[line.move_id.id] = law.Claimed(
+                    interest=_dec(line.interest) + _dec(line.interest_invoiced),
+                    flat_fee=_dec(line.flat_fee), penalty=_dec(line.penalty))
+        return last
 
-        Returns {invoice id: dict(amount_residual, days_late, interest, interest_periods,
-        interest_error, flat_fee, penalty, damages_announced)}, Decimals in the invoice
-        currency. ``level`` limits the claims to what that level asks for; without a level,
-        everything the law and the company's terms allow is computed. Every figure comes
-        from law/.
+    def _dunning_invoiced(self):
+        """{invoice id: law.Invoiced}: what posted claim invoices already charged."""
+        return {
+            move_id: law.Invoiced(
+                interest_to=done["interest_to"], interest=_dec(done["interest"]),
+                flat_fee=done["flat_fee"], penalty=done["penalty"])
+            for move_id, done in self._dunning_claimed().items()
+        }
+
+    def _dunning_terms(self, b2b_table, legal_table, eur, on_date):
+        """The creditor's terms (``law.Terms``) for the invoice ``self``."""
+        self.ensure_one()
+        company = self.company_id
+        is_b2b = self.commercial_partner_id.dunning_is_b2b
+        return law.Terms(
+            regime="b2b" if is_b2b else "b2c",
+            b2b_rates=b2b_table,
+            legal_rates=legal_table,
+            contract_rate=_dec(company.dunning_interest_rate) or None,
+            flat_fee=(self._dunning_in_currency(law.flat_fee_b2b(), eur, on_date)
+                      if is_b2b and company.dunning_flat_fee else None),
+            penalty_percent=_dec(company.dunning_penalty_percent) or None,
+            penalty_min=_dec(company.dunning_penalty_min) or None,
+            penalty_max=_dec(company.dunning_penalty_max) or None,
+            consumer_damages=company.dunning_consumer_damages,
+        )
+
+    def _dunning_get_claims(self, on_date, asks=None):
+        """{invoice id: law.InvoiceClaim}: what each invoice lets the company claim on
+        ``on_date``, decided by ``law.invoice_claim`` from the company's terms, the
+        balance history, the consumer reminder that announced the amounts, what claim
+        invoices charged and what the last letter claimed.
+
+        ``asks``: {invoice id: law.Asks} (what the letter's level claims), or one
+        ``law.Asks`` for all; by default everything the law and the terms allow (the
+        wizard). A constant number of queries for all the invoices.
         """
         Rate = self.env["account.dunning.rate"]
         b2b_table = Rate._get_rate_table("b2b")
         legal_table = Rate._get_rate_table("legal")
-        steps_by_move = self._dunning_balance_steps()
-        first_reminders = self._dunning_first_reminders()
+        steps = self._dunning_balance_steps()
+        announcements = self._dunning_announcements(on_date)
+        previous = self._dunning_previous_claims(on_date)
+        invoiced = self._dunning_invoiced()
         eur = self.env.ref("base.EUR")
+        everything = law.Asks.everything()
         claims = {}
         for move in self:
-            company = move.company_id
-            partner = move.commercial_partner_id
-            due = move.invoice_date_due or move.invoice_date
-            residual = _dec(move.amount_residual)
-            steps = steps_by_move[move.id]
-            claim = {
-                "amount_residual": residual,
-                "days_late": max((on_date - due).days, 0),
-                "interest": Decimal(0),
-                "interest_periods": [],
-                "interest_error": False,
-                "flat_fee": Decimal(0),
-                "penalty": Decimal(0),
-                "damages_announced": Decimal(0),
-            }
-            claims[move.id] = claim
-            if on_date <= due:
-                continue
-            contract_rate = _dec(company.dunning_interest_rate) or None
-            if partner.dunning_is_b2b:
-                # law of 2 August 2002: interest from the day after the due date, no notice
-                start = due + timedelta(days=1)
-                table = None if contract_rate else b2b_table
-                if company.dunning_flat_fee:
-                    claim["flat_fee"] = move._dunning_in_currency(law.flat_fee_b2b(), eur, on_date)
-                if company.dunning_penalty_percent:
-                    claim["penalty"] = law.penalty_clause(
-                        residual, _dec(company.dunning_penalty_percent),
-                        minimum=_dec(company.dunning_penalty_min) or None,
-                        maximum=_dec(company.dunning_penalty_max) or None,
-                    )
-            else:
-                # Book XIX: nothing before the waiting period after the first reminder ends
-                if company.dunning_consumer_damages:
-                    claim["damages_announced"] = law.b2c_damages_cap(residual)
-                reminder = first_reminders.get(move.id)
-                if not reminder:
-                    continue
-                start = law.b2c_waiting_period_end(*reminder) + timedelta(days=1)
-                if on_date < start:
-                    continue
-                table = b2b_table if contract_rate else legal_table
-                if company.dunning_consumer_damages:
-                    claim["penalty"] = claim["damages_announced"]
-            try:
-                result = law.late_interest(
-                    steps, start, on_date, rate_table=table, fixed_rate=contract_rate)
-            except law.MissingRate as error:
-                claim["interest_error"] = str(error)
-                continue
-            claim["interest"] = result.amount
-            claim["interest_periods"] = [
-                {"date_from": str(p.date_from), "date_to": str(p.date_to), "days": p.days,
-                 "base": str(p.base), "rate": str(p.rate), "amount": str(p.amount)}
-                for p in result.periods
-            ]
-        if level is not None:
-            claims = {move_id: self._dunning_level_claim(claim, level)
-                      for move_id, claim in claims.items()}
+            ask = asks.get(move.id, everything) if isinstance(asks, dict) else (
+                asks or everything)
+            claims[move.id] = law.invoice_claim(
+                move.invoice_date_due or move.invoice_date, steps[move.id], on_date,
+                move._dunning_terms(b2b_table, legal_table, eur, on_date), ask,
+                announcement=announcements.get(move.id),
+                invoiced=invoiced.get(move.id, law.NOTHING_INVOICED),
+                previous=previous.get(move.id, law.NOTHING_CLAIMED),
+                is_claim_invoice=move.dunning_is_claim,
+            )
         return claims
-
-    @api.model
-    def _dunning_level_claim(self, claim, level):
-        """``claim`` limited to what ``level`` asks for (a copy)."""
-        claim = dict(claim)
-        if not level.claim_interest:
-            claim.update(interest=Decimal(0), interest_periods=[], interest_error=False)
-        if not level.claim_flat_fee:
-            claim["flat_fee"] = Decimal(0)
-        if not level.claim_penalty:
-            claim["penalty"] = Decimal(0)
-        return claim
 
     def _dunning_in_currency(self, amount_eur, eur, on_date):
         """A legal figure in euro, in the invoice's currency."""
@@ -260,25 +249,36 @@ class AccountMove(models.Model):
         return _dec(converted)
 
     # ------------------------------------------------------------
-    # BUSINESS METHODS: escalation
+    # BUSINESS METHODS: escalation (decided by account.dunning.escalation)
     # ------------------------------------------------------------
 
     @api.model
-    def _get_dunning_due_domain(self, today):
-        """Open customer invoices whose next dunning step has come."""
+    def _get_dunning_open_items_domain(self, today):
+        """The customer invoices a letter of ``today`` lists: overdue and open, not
+        blocked, not excluded; the open claim invoices too, due or not (their amounts
+        are deducted from what the letter claims)."""
         return [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
-            ("dunning_next_date", "<=", today),
+            "|", ("invoice_date_due", "<", today), ("dunning_is_claim", "=", True),
             ("commercial_partner_id.dunning_excluded", "=", False),
             "|", ("dunning_blocked", "=", False),
             ("dunning_block_until", "<", today),
         ]
 
     @api.model
+    def _get_dunning_due_domain(self, today):
+        """Open customer invoices whose customer's next dunning step has come."""
+        return self._get_dunning_open_items_domain(today) + [
+            ("dunning_next_date", "<=", today)]
+
+    @api.model
     def _dunning_recompute_next_date(self, companies):
-        """After a change of the ladder: the next steps of the open invoices follow it."""
+        """After a change of the ladder: the files and the open invoices follow it."""
+        files = self.env["account.dunning.file"].search([
+            ("company_id", "in", companies.ids), ("state", "in", ("open", "waiting"))])
+        files._sync_from_letters()
         moves = self.search([
             ("company_id", "in", companies.ids),
             ("move_type", "=", "out_invoice"),
@@ -287,249 +287,21 @@ class AccountMove(models.Model):
         ])
         self.env.add_to_compute(self._fields["dunning_next_date"], moves)
 
-    def _dunning_escalate(self, today=None):
-        """Take the invoices of ``self`` (all invoices when empty) whose next step has come
-        one level up: one letter per customer, level and currency; the customer's other
-        overdue invoices are listed in it for information.
-
-        A customer that fails is logged and skipped; the others go on. Returns the letters.
-        """
-        today = today or fields.Date.context_today(self)
-        domain = self._get_dunning_due_domain(today)
-        if self:
-            domain = [("id", "in", self.ids)] + domain
-        due = self.search(domain, order="commercial_partner_id, invoice_date_due, id")
-        due = due.filtered(lambda m: m.amount_residual >= m.company_id.dunning_min_amount
-                           and m.amount_residual > 0)
-        groups = due.grouped(lambda m: (m.company_id, m.commercial_partner_id))
-        if not due:
-            return self.env["account.dunning.letter"]
-
-        others = self.search([
-            ("commercial_partner_id", "in", due.commercial_partner_id.ids),
-            ("company_id", "in", due.company_id.ids),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", today),
-            ("id", "not in", due.ids),
-        ])
-        others_by_key = others.grouped(lambda m: (m.company_id, m.commercial_partner_id))
-        ladders = self.env["account.dunning.level"]._get_ladders(due.company_id)
-        claims = (due | others)._dunning_compute_claims(today)
-
-        try:
-            with self.env.cr.savepoint():
-                return self._dunning_create_letters(today, groups, ladders, claims, others_by_key)
-        except Exception:
-            _logger.warning("Dunning batch failed; retrying customer by customer", exc_info=True)
-        letters = self.env["account.dunning.letter"]
-        for key, moves in groups.items():
-            try:
-                with self.env.cr.savepoint():
-                    letters |= self._dunning_create_letters(
-                        today, {key: moves}, ladders, claims, others_by_key)
-            except Exception:
-                company, partner = key
-                _logger.exception("Dunning of %s (%s) failed; the others go on",
-                                  partner.display_name, company.name)
-        return letters
-
-    @api.model
-    def _dunning_create_letters(self, today, groups, ladders, claims, others_by_key):
-        """One letter per customer, level and currency for the invoices in ``groups``.
-
-        ``groups``: {(company, customer): invoices due for their next step};
-        ``ladders``: {company id: {current level id or None: level to reach}};
-        ``claims``: the invoices' claims (``_dunning_compute_claims``);
-        ``others_by_key``: the customers' other overdue invoices, listed for information.
-        Everything is written in batches: the queries do not grow with the invoices.
-        """
-        Letter = self.env["account.dunning.letter"].with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
-        letter_vals, line_vals, steps = [], [], []
-        for (company, partner), due in groups.items():
-            contact = partner._get_dunning_contact()
-            others = others_by_key.get((company, partner), self.browse())
-            ladder = ladders[company.id]
-            by_level = due.grouped(
-                lambda m, ladder=ladder: (ladder[m.dunning_level_id.id or None], m.currency_id))
-            for (level, currency), moves in by_level.items():
-                if level.min_amount and sum(moves.mapped("amount_residual")) < level.min_amount:
-                    continue
-                level_claims = {
-                    m.id: self._dunning_level_claim(claims[m.id], level) for m in moves}
-                lines = [
-                    self._prepare_dunning_line_vals(move, level_claims[move.id], True)
-                    for move in moves
-                ] + [
-                    self._prepare_dunning_line_vals(move, claims[move.id], False)
-                    for move in others.filtered(lambda m, cur=currency: m.currency_id == cur)
-                ]
-                vals = moves._prepare_dunning_letter_vals(today, level, currency, contact)
-                errors = {claim["interest_error"] for claim in level_claims.values()} - {False}
-                if errors:
-                    vals["review_reason"] = "\n".join(sorted(errors))
-                letter_vals.append(vals)
-                line_vals.append(lines)
-                steps.append((level, moves))
-        if not letter_vals:
-            return Letter
-        letters = Letter.create(letter_vals)
-        # the lines of all letters in a single INSERT
-        self._dunning_insert_letter_lines([
-            dict(line, letter_id=letter.id, currency_id=letter.currency_id.id)
-            for letter, lines in zip(letters, line_vals, strict=True) for line in lines
-        ])
-
-        for level, moves in self._dunning_merge_steps(steps):
-            moves._dunning_set_step(level, today)
-        bodies = {}
-        for letter, (level, moves) in zip(letters, steps, strict=True):
-            bodies.update(dict.fromkeys(moves.ids, self.env._(
-                "Dunning level %(level)s reached: letter %(letter)s.",
-                level=level.name, letter=letter.name)))
-        self.browse(list(bodies))._dunning_log_batch(bodies)
-        no_email = letters.filtered(lambda lt: lt.level_id.action_email and not lt.by_email)
-        no_email._message_log_batch(bodies={
-            letter.id: self.env._(
-                "%(customer)s has no e-mail address: this reminder goes by post.",
-                customer=letter.contact_id.display_name)
-            for letter in no_email
-        })
-        for letter in letters.filtered(lambda lt: lt.level_id.action_call):
-            moves = letter.line_ids.filtered("is_due").move_id
-            letter.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._("Call %(customer)s about the overdue invoices",
-                                   customer=letter.partner_id.display_name),
-                user_id=(letter.level_id.call_user_id or moves[:1].invoice_user_id
-                         or self.env.user).id,
-            )
-        auto = letters.filtered(lambda lt: lt.company_id.dunning_auto_send and lt.by_email
-                                and lt.by_post == "none" and not lt.review_reason)
-        for letter in auto:
-            try:
-                with self.env.cr.savepoint():
-                    letter.action_send()
-            except UserError as error:
-                # what the user must fix (no IBAN, ...) keeps the letter in review
-                letter.review_reason = str(error)
-        return letters
-
-    @api.model
-    def _dunning_merge_steps(self, steps):
-        """[(level, invoices)] merged per level: one UPDATE a level."""
-        merged = defaultdict(list)
-        for level, moves in steps:
-            merged[level] += moves.ids  # a union of recordsets per letter is quadratic
-        return [(level, self.env["account.move"].browse(ids)) for level, ids in merged.items()]
-
     def _dunning_set_step(self, level, on_date):
-        """Record the dunning step the invoices of ``self`` reached, and their next step.
-
-        One UPDATE per next date (a single one in a nightly run): ``account.move.write``
-        re-checks and re-synchronises the lines of every invoice, queries per invoice for
-        fields no accounting depends on; letting the ORM recompute the next date would
-        rewrite every row a second time.
-        """
-        fnames = ["dunning_level_id", "dunning_last_date", "dunning_next_date"]
+        """Record the dunning step the invoices of ``self`` reached (one UPDATE):
+        ``account.move.write`` re-checks and re-synchronises the lines of every invoice,
+        queries per invoice for fields no accounting depends on."""
+        fnames = ["dunning_level_id", "dunning_last_date"]
+        if not self:
+            return
         self.flush_recordset(fnames)
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
-        ladders = self.env["account.dunning.level"]._get_ladders(invoices.company_id)
-        ids_by_next = defaultdict(list)
-        invoice_ids = set(invoices.ids)
-        for move in self:
-            next_date = move.id in invoice_ids and move._dunning_next_date_at(
-                level, on_date, ladders)
-            ids_by_next[next_date or None].append(move.id)
-        for next_date, ids in ids_by_next.items():
-            self.env.cr.execute(SQL(
-                "UPDATE account_move SET dunning_level_id = %s, dunning_last_date = %s, "
-                "dunning_next_date = %s WHERE id IN %s",
-                level.id or None, on_date or None, next_date, tuple(ids),
-            ))
+        self.env.cr.execute(SQL(
+            "UPDATE account_move SET dunning_level_id = %s, dunning_last_date = %s "
+            "WHERE id IN %s",
+            level.id or None, on_date or None, tuple(self.ids),
+        ))
         self.invalidate_recordset(fnames)
         self.modified(fnames)
-        # written above: nothing left for the ORM to recompute
-        self.env.remove_to_compute(self._fields["dunning_next_date"], self)
-
-    @api.model
-    def _dunning_insert_letter_lines(self, vals_list):
-        """Create the letter lines of ``vals_list`` (with their letter's ``currency_id``) in
-        one INSERT; returns them.
-
-        ``create`` builds a record for each amount of each line to find its currency, then
-        rewrites every line with the fields it copies from its letter: two thirds of a
-        nightly run. Here the copied fields and the total are written with the line and the
-        amounts rounded in the letter's currency; the other fields take their defaults.
-        The line model has no ``create`` override nor Python constraint to bypass.
-        """
-        Line = self.env["account.dunning.letter.line"]
-        if not vals_list:
-            return Line
-        Letter = self.env["account.dunning.letter"]
-        currencies = self.env["res.currency"].browse({vals["currency_id"] for vals in vals_list})
-        # rounded as the ORM does (Python's round is enough for a currency of cents)
-        round_in = {
-            currency.id: currency.round if currency.rounding != 0.01
-            else functools.partial(round, ndigits=2)
-            for currency in currencies
-        }
-        letters = Letter.browse({vals["letter_id"] for vals in vals_list})
-        copied = {letter.id: {
-            "level_id": letter.level_id.id, "state": letter.state, "date": letter.date,
-            "company_id": letter.company_id.id,
-        } for letter in letters}
-        columns = {
-            name: field for name, field in Line._fields.items()
-            if field.store and field.column_type
-            and name not in ("id", "create_uid", "create_date", "write_uid", "write_date")
-        }
-        rows = []
-        for vals in vals_list:
-            row = dict(vals)
-            rounded = round_in[row.pop("currency_id")]
-            row.update(copied[row["letter_id"]])
-            for fname, value in row.items():
-                field = columns[fname]
-                if field.type == "monetary":
-                    row[fname] = rounded(value or 0.0)
-                elif isinstance(value, models.BaseModel):
-                    row[fname] = value.id or None
-                elif field.type == "json" and not value:
-                    row[fname] = None
-                elif value is False and field.type != "boolean":
-                    row[fname] = None
-            row["total"] = rounded(sum(
-                row.get(fname) or 0.0
-                for fname in ("amount_residual", "interest", "flat_fee", "penalty")))
-            rows.append(row)
-        given = set().union(*rows)
-        defaults = Line.default_get([name for name in columns if name not in given])
-        names = sorted(given | set(defaults))
-        now = self.env.cr.now()
-        self.env.cr.execute(SQL(
-            """INSERT INTO %s (%s, create_uid, create_date, write_uid, write_date)
-               SELECT %s, %s, %s, %s, %s FROM jsonb_to_recordset(%s::jsonb) AS line(%s)
-               RETURNING id""",
-            SQL.identifier(Line._table),
-            SQL(", ").join(SQL.identifier(name) for name in names),
-            SQL(", ").join(SQL.identifier("line", name) for name in names),
-            self.env.uid, now, self.env.uid, now,
-            json.dumps([dict(defaults, **row) for row in rows], default=str),
-            SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(columns[name].column_type[1]))
-                           for name in names),
-        ))
-        lines = Line.browse(sorted(line_id for [line_id] in self.env.cr.fetchall()))
-        Letter.invalidate_model(["line_ids"])
-        self.invalidate_model(["dunning_letter_line_ids"])
-        lines.modified(names, create=True)
-        for field in Line._fields.values():
-            if field.compute and field.store:
-                # written above
-                self.env.remove_to_compute(field, lines)
-        return lines
 
     def _dunning_log_batch(self, bodies):
         """Log ``bodies`` ({invoice id: plain text}) as notes in the invoices' chatter.
@@ -561,60 +333,24 @@ class AccountMove(models.Model):
         self.browse(list(bodies)).invalidate_recordset(
             ["message_ids", "message_needaction", "message_needaction_counter"])
 
-    def _prepare_dunning_letter_vals(self, today, level, currency, contact):
-        partner = self.commercial_partner_id
-        has_email = bool(contact.email)
-        by_post = "registered" if level.action_registered else (
-            "letter" if level.action_letter or (level.action_email and not has_email) else "none")
-        return {
-            "company_id": self.company_id.id,
-            "partner_id": partner.id,
-            "contact_id": contact.id,
-            "level_id": level.id,
-            "date": today,
-            "currency_id": currency.id,
-            "lang": contact.lang or partner.lang,
-            "by_email": level.action_email and has_email,
-            "by_post": by_post,
-            "is_b2b": partner.dunning_is_b2b,
-        }
-
-    def _prepare_dunning_line_vals(self, move, claim, is_due):
-        vals = {
-            "move_id": move.id,
-            "is_due": is_due,
-            "date_due": move.invoice_date_due or move.invoice_date,
-            "amount_total": move.amount_total,
-            "amount_residual": float(claim["amount_residual"]),
-            "days_late": claim["days_late"],
-        }
-        if is_due:
-            vals.update({
-                "previous_level_id": move.dunning_level_id.id,
-                "previous_date": move.dunning_last_date,
-                "interest": float(claim["interest"]),
-                "interest_periods": claim["interest_periods"],
-                "flat_fee": float(claim["flat_fee"]),
-                "penalty": float(claim["penalty"]),
-                "damages_announced": float(claim["damages_announced"]),
-            })
-        return vals
-
     # ------------------------------------------------------------
     # PUBLIC ACTIONS
     # ------------------------------------------------------------
 
     def action_dunning_escalate(self):
-        """Escalate now: what the nightly run does, for the selected invoices."""
+        """Escalate now: what the nightly run does, for the customers of the selected
+        invoices (each letter lists all of the customer's overdue invoices)."""
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         if not invoices:
             raise UserError(self.env._("Select customer invoices to escalate."))
-        letters = invoices._dunning_escalate()
+        letters = self.env["account.dunning.escalation"]._escalate(
+            fields.Date.context_today(self), invoices.commercial_partner_id)
         if not letters:
             raise UserError(self.env._(
-                "None of the selected invoices is due for its next dunning step today "
-                "(paid, blocked, excluded, below the minimum, already escalated today, or at "
-                "the last level)."))
+                "None of the selected customers is due for a dunning step today: the "
+                "invoices are paid, blocked, excluded or below the minimum, the last letter "
+                "waits for review or its payment deadline has not passed yet, the file was "
+                "handed over, or paper letters wait for a working day."))
         return letters._get_records_action(name=self.env._("Dunning letters"))
 
     def action_open_dunning_letters(self):
@@ -628,28 +364,5 @@ class AccountMove(models.Model):
 
     @api.model
     def _cron_account_dunning(self, batch_size=200):
-        """Nightly escalation, a batch of customers at a time.
-
-        The runner commits after each call and calls again while customers remain. A
-        cursor (the last customer done today) makes a crashed run resume where it stopped
-        and keeps a customer that fails from blocking the others.
-        """
-        today = fields.Date.context_today(self)
-        Param = self.env["ir.config_parameter"].sudo()
-        day, _sep, last_id = (Param.get_param(CRON_CURSOR) or "").partition(":")
-        after = int(last_id) if day == str(today) and last_id else 0
-        domain = self._get_dunning_due_domain(today)
-        partners = sorted(
-            (partner for [partner] in self._read_group(domain, ["commercial_partner_id"])
-             if partner.id > after),
-            key=lambda partner: partner.id,
-        )
-        batch = self.env["res.partner"].concat(*partners[:batch_size])
-        letters = self.env["account.dunning.letter"]
-        if batch:
-            moves = self.search(domain + [("commercial_partner_id", "in", batch.ids)])
-            letters = moves._dunning_escalate(today)
-            Param.set_param(CRON_CURSOR, f"{today}:{batch[-1].id}")
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=len(partners) - len(batch))
-        return letters
+        """Nightly escalation, a batch of customers at a time (the escalation service)."""
+        return self.env["account.dunning.escalation"]._cron_escalate(batch_size=batch_size)

@@ -57,6 +57,12 @@ class ResCompany(models.Model):
         "deposit date for a registered letter). Consumers always get at least 14 days "
         "(Book XIX of the Code of Economic Law).",
     )
+    dunning_transfer_days = fields.Integer(
+        string="Days for a transfer to arrive",
+        default=3,
+        help="Working days after a letter's payment deadline during which a transfer made on "
+        "the deadline may still arrive: no next dunning step comes before they have passed.",
+    )
     dunning_attach_invoices = fields.Boolean(
         string="Attach the open invoices to dunning e-mails",
         help="Dunning e-mails carry the PDF of every invoice the letter lists, besides the "

@@ -19,6 +19,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_min_amount = fields.Monetary(related="company_id.dunning_min_amount", readonly=False)
     dunning_grace_days = fields.Integer(related="company_id.dunning_grace_days", readonly=False)
     dunning_auto_send = fields.Boolean(related="company_id.dunning_auto_send", readonly=False)
+    dunning_payment_days = fields.Integer(
+        related="company_id.dunning_payment_days", readonly=False
+    )
+    dunning_transfer_days = fields.Integer(
+        related="company_id.dunning_transfer_days", readonly=False
+    )
     dunning_bailiff_estimate = fields.Monetary(
         related="company_id.dunning_bailiff_estimate", readonly=False
     )

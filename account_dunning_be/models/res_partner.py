@@ -18,6 +18,14 @@ class ResPartner(models.Model):
         string="Excluded from dunning", help="No reminder is ever created for this customer."
     )
     dunning_letter_ids = fields.One2many("account.dunning.letter", "partner_id")
+    dunning_file_ids = fields.One2many(
+        "account.dunning.file", "partner_id", string="Dunning files")
+    dunning_file_id = fields.Many2one(
+        "account.dunning.file", string="Open dunning file", compute="_compute_dunning_file_id",
+        help="The customer's open dunning file (its newest one when several currencies).",
+    )
+    dunning_stage_id = fields.Many2one(
+        "account.dunning.level", string="Dunning stage", compute="_compute_dunning_file_id")
     dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
     dunning_contact_id = fields.Many2one(
         "res.partner",
@@ -45,6 +53,21 @@ class ResPartner(models.Model):
             [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
         for partner in self:
             partner.dunning_letter_count = counts.get(partner, 0)
+
+    @api.depends("dunning_file_ids.state", "dunning_file_ids.level_id")
+    def _compute_dunning_file_id(self):
+        for partner in self:
+            files = partner.dunning_file_ids.filtered(lambda f: f.state != "closed")
+            partner.dunning_file_id = files.sorted("id", reverse=True)[:1]
+            partner.dunning_stage_id = partner.dunning_file_id.level_id
+
+    def action_open_dunning_files(self):
+        self.ensure_one()
+        files = self.dunning_file_ids
+        action = files._get_records_action(name=self.env._("Dunning files"))
+        if len(files) != 1 and self.dunning_file_id:
+            action["context"] = {"search_default_not_closed": 1}
+        return action
 
     def action_open_dunning_letters(self):
         self.ensure_one()

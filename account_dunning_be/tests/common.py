@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -77,6 +79,15 @@ class DunningCommon(AccountTestInvoicingCommon):
             active_model="account.move", active_ids=invoice.ids,
         ).create({"amount": amount, "payment_date": pay_date}).action_create_payments()
 
-    def _escalate(self, on, moves=None):
-        moves = moves if moves is not None else self.env["account.move"]
-        return moves.with_company(self.company)._dunning_escalate(date.fromisoformat(on))
+    def _escalate(self, on, moves=None, **kwargs):
+        """The escalation service on ``on`` for the customers of ``moves`` (all when
+        None), as the nightly run calls it."""
+        partners = moves.commercial_partner_id if moves is not None else None
+        return self.env["account.dunning.escalation"].with_company(self.company)._escalate(
+            date.fromisoformat(on), partners, **kwargs)
+
+    def _send(self, letters, on):
+        """The accountant sends (or prints) the letters on ``on``."""
+        with freeze_time(on):
+            letters.action_send()
+        return letters

@@ -1,6 +1,5 @@
 import io
 import json
-import re
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -26,8 +25,6 @@ ROUTES = [
     ("collection_agency", "Collection agency"),
     ("write_off", "Write off"),
 ]
-# The day law.MissingRate's message names (its semester is found again with law.semester_of).
-MISSING_RATE_DATE = re.compile(r"No interest rate for (\d{4}-\d{2}-\d{2})")
 # Days the debtor gets to pay a claim invoice.
 CLAIM_PAYMENT_DAYS = 15
 
@@ -127,17 +124,14 @@ class AccountMoveDunning(models.TransientModel):
                           .mapped("interest_missing_semester")))
 
     def _missing_rate_text(self, error):
-        """(semester label, translated message) for the ``law.MissingRate`` message
-        ``error`` that the invoice model keeps for an invoice."""
-        found = MISSING_RATE_DATE.search(error or "")
-        if not found:
-            return False, error
-        date_from, date_to, label = law.semester_of(fields.Date.to_date(found.group(1)))
-        return label, self.env._(
+        """(semester label, translated message) for a ``law.MissingRate``."""
+        if not error:
+            return False, False
+        return error.semester, self.env._(
             "No interest rate for semester %(semester)s (%(date_from)s to %(date_to)s) in the "
             "rate table.",
-            semester=label, date_from=fields.Date.to_string(date_from),
-            date_to=fields.Date.to_string(date_to))
+            semester=error.semester, date_from=fields.Date.to_string(error.date_from),
+            date_to=fields.Date.to_string(error.date_to))
 
     def _check_ready(self):
         """Everything an action needs: a date on or after every due date and every rate."""
@@ -205,61 +199,68 @@ class AccountMoveDunning(models.TransientModel):
     # ------------------------------------------------------------
 
     def _prepare_line_vals(self):
-        """One line per invoice, from the claims the invoice model computes, less what was
-        already claimed on a posted claim invoice."""
+        """One line per invoice, from what ``law.invoice_claim`` lets it claim on the
+        date (everything the law and the terms allow), less what was already claimed on
+        a posted claim invoice."""
         self.ensure_one()
         moves = self.move_ids._origin if self.move_ids._origin else self.move_ids
         moves = moves.sorted(lambda m: (m.commercial_partner_id.id, m.invoice_date_due or
                                         m.invoice_date, m.id))
-        claims = moves._dunning_compute_claims(self.date)
+        claims = moves._dunning_get_claims(self.date)
         claimed = moves._dunning_claimed()
         history = moves._dunning_balance_history()
         vals_list = []
         for move in moves:
             claim = claims[move.id]
             done = claimed[move.id]
-            is_b2b = move.commercial_partner_id.dunning_is_b2b
-            periods = claim["interest_periods"]
-            interest = claim["interest"]
-            date_from = periods and fields.Date.to_date(periods[0]["date_from"]) or False
+            periods = [
+                {"date_from": str(p.date_from), "date_to": str(p.date_to), "days": p.days,
+                 "base": str(p.base), "rate": str(p.rate), "amount": str(p.amount)}
+                for p in (claim.interest_result.periods if claim.interest_result else [])
+            ]
+            date_from = claim.interest_start or False
             note = []
+            if claim.status == law.CLAIM_INVOICE:
+                note.append(self.env._(
+                    "An invoice of interest and fees: it bears no interest, fee or penalty."))
             if done["interest_to"]:
                 # the lawful interest to this date, less what earlier claims charged
-                interest = max(interest - _dec(done["interest"]), Decimal(0))
                 date_from = done["interest_to"] + timedelta(days=1)
                 note.append(self.env._(
                     "Interest claimed up to %(date)s: %(amount)s.",
                     date=fields.Date.to_string(done["interest_to"]),
                     amount=_fmt(self.env, done["interest"], move.currency_id)))
-            semester, error = self._missing_rate_text(claim["interest_error"])
-            flat_fee = claim["flat_fee"]
-            if done["flat_fee"] and flat_fee:
-                flat_fee = Decimal(0)
+            semester, error = self._missing_rate_text(claim.missing_rate)
+            if done["flat_fee"]:
                 note.append(self.env._("Flat fee already claimed."))
-            penalty = claim["penalty"]
-            if done["penalty"] and penalty:
-                penalty = Decimal(0)
+            if done["penalty"]:
                 note.append(self.env._("Penalty or damages already claimed."))
+            if claim.status in (law.ANNOUNCED, law.WAITING):
+                note.append(self.env._(
+                    "Consumer: nothing may be charged before a reminder announced the amounts "
+                    "and its 14-day waiting period ran out%(until)s.",
+                    until=self.env._(" (until %(date)s)", date=fields.Date.to_string(
+                        claim.waiting_end)) if claim.waiting_end else ""))
             vals_list.append({
                 "move_id": move.id,
-                "days_late": claim["days_late"],
-                "amount_residual": float(claim["amount_residual"]),
+                "days_late": claim.days_late,
+                "amount_residual": float(claim.balance),
                 "balance_history": history[move.id],
-                "interest": float(interest),
-                "interest_computed": float(claim["interest"]),
+                "interest": float(claim.interest),
+                "interest_computed": float(claim.interest_total),
                 "interest_periods_text": self._format_periods(periods, move.currency_id),
                 "interest_periods": json.dumps(periods),
                 "interest_date_from": date_from,
                 "interest_error": error,
                 "interest_missing_semester": semester,
                 "claimed_up_to": done["interest_to"],
-                "flat_fee": float(flat_fee),
-                "penalty": float(penalty),
-                "interest_max": float(interest),
-                "flat_fee_max": float(flat_fee),
-                "penalty_max": float(penalty),
-                "damages_announced": float(claim["damages_announced"]),
-                "is_b2b": is_b2b,
+                "flat_fee": float(claim.flat_fee),
+                "penalty": float(claim.penalty),
+                "interest_max": float(claim.interest),
+                "flat_fee_max": float(claim.flat_fee),
+                "penalty_max": float(claim.penalty),
+                "damages_announced": float(claim.damages_announced),
+                "is_b2b": move.commercial_partner_id.dunning_is_b2b,
                 "note": "\n".join(note) or False,
             })
         return vals_list
@@ -343,60 +344,21 @@ class AccountMoveDunning(models.TransientModel):
         return claims._get_records_action(name=self.env._("Claims"))
 
     def action_send_letters(self):
-        """Create the letters of the selected open invoices at their next level (or the chosen
-        level) and send the e-mails / mark the paper ones printed."""
+        """The next letter of each selected customer's file (or the chosen higher level),
+        through the escalation service: each letter lists every overdue open invoice of
+        the customer. The levels' delays do not hold it back; the last letter's payment
+        deadline does. The letters are then sent (e-mail) or marked printed."""
         self.ensure_one()
         self._check_ready()
-        moves = self.line_ids.move_id.filtered(
-            lambda m: m.payment_state in ("not_paid", "partial")
-            and not (m.dunning_blocked
-                     and (not m.dunning_block_until or m.dunning_block_until >= self.date)))
-        if not moves:
-            raise UserError(self.env._(
-                "No letter to send: the selected invoices are paid or their dunning is "
-                "blocked."))
-        company = self.company_id
-        ladder = self.env["account.dunning.level"]._get_ladders(company)[company.id]
-        first_level = ladder.get(None)
-        first_reminders = moves._dunning_first_reminders()
-        letters = self.env["account.dunning.letter"]
-        others_all = self.env["account.move"].search([
-            ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", self.date),
-            ("id", "not in", moves.ids),
-        ])
-        claims = (moves | others_all)._dunning_compute_claims(self.date)
-        for partner, partner_moves in moves.grouped("commercial_partner_id").items():
-            chosen = {}
-            for move in partner_moves:
-                if not self.level_id:
-                    target = ladder.get(move.dunning_level_id.id or None)
-                elif not partner.dunning_is_b2b and move.id not in first_reminders:
-                    # Book XIX: the free first reminder comes before anything else
-                    target = first_level
-                else:
-                    target = self.level_id
-                if target:
-                    chosen[move] = target
-            if not chosen:
-                continue
-            todo = self.env["account.move"].concat(*chosen)
-            others = others_all.filtered(lambda m, p=partner: m.commercial_partner_id == p)
-            # _dunning_create_letters takes a ladder {current level: level to reach}: one
-            # call per pair, so that invoices of one level may go to different levels
-            groups = todo.grouped(lambda m, c=chosen: (m.dunning_level_id.id or None, c[m]))
-            key = (company, partner)
-            for (current, target), group in groups.items():
-                letters |= self.env["account.move"]._dunning_create_letters(
-                    self.date, {key: group}, {company.id: {current: target}}, claims,
-                    {key: others})
+        partners = self.line_ids.move_id.commercial_partner_id
+        letters = self.env["account.dunning.escalation"]._escalate(
+            self.date, partners, level=self.level_id, ignore_delay=True)
         if not letters:
             raise UserError(self.env._(
-                "No letter to send: the selected invoices are at the last level."))
+                "No letter to send: the selected invoices are paid or their dunning is "
+                "blocked, the last letter waits for review or its payment deadline (plus the "
+                "days a transfer takes) has not passed, the file was handed over after the "
+                "final level, or paper letters wait for a working day."))
         drafts = letters.filtered(lambda letter: letter.state == "draft")
         if drafts:
             drafts.action_send()
@@ -743,7 +705,7 @@ class AccountMoveDunningPartner(models.TransientModel):
                            for m in moves)
             # the number of reminders the most reminded invoice received
             reminders = max((len(m.dunning_letter_line_ids.filtered(
-                lambda rem: rem.is_due and rem.state in ("sent", "printed")))
+                lambda rem: rem.state in ("sent", "printed")))
                 for m in moves), default=0)
             costs, error = (None, False)
             if wizard.date:

@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .. import law
+
+# A file's states, in the order an accountant works them.
+FILE_STATES = [
+    ("open", "To act"),
+    ("waiting", "Waiting for the deadline"),
+    ("handed_over", "Handed over"),
+    ("closed", "Closed"),
+]
+
+
+class AccountDunningFile(models.Model):
+    """A customer's dunning file: one per commercial partner, company and currency.
+
+    The sequence of letters a customer receives is decided here, not per invoice: the
+    file has one stage (the level of its last letter), one letter at a time listing
+    every overdue open invoice, and the next stage only once the level's delay since the
+    last letter has passed and never before that letter's payment deadline plus the
+    days a transfer takes to arrive. Levels never go down while the file is open; after
+    the final level the file is handed over to the accountant; it closes when nothing
+    overdue is left, and a later overdue invoice opens a new file at the first level.
+
+    The escalation service (``account.dunning.escalation``) is the only one that moves a
+    file; the file keeps its own figures in step with its letters (``_sync_from_letters``).
+    """
+
+    _name = "account.dunning.file"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Customer dunning file"
+    _order = "date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True,
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    state = fields.Selection(
+        FILE_STATES, default="open", required=True, readonly=True, index=True,
+        help="To act: the next step is due or a letter waits for review. Waiting: the last "
+        "letter went out and its payment deadline (or the level's delay) runs. Handed "
+        "over: the final level was reached; the accountant decides the route. Closed: "
+        "nothing overdue is left.",
+    )
+    level_id = fields.Many2one(
+        "account.dunning.level", string="Stage", readonly=True, check_company=True,
+        help="The level of the last letter: the stage the file reached.",
+    )
+    letter_ids = fields.One2many("account.dunning.letter", "file_id", string="Letters")
+    letter_count = fields.Integer(compute="_compute_letter_count")
+    last_letter_id = fields.Many2one("account.dunning.letter", readonly=True)
+    last_sent_date = fields.Date(
+        string="Last letter sent", readonly=True,
+        help="When the last letter went out (its deposit date for a registered letter).",
+    )
+    payment_deadline = fields.Date(
+        readonly=True, help="The payment deadline the last letter gives the customer.",
+    )
+    next_date = fields.Date(
+        string="Next step", readonly=True, index=True,
+        help="The first day the next stage (or the hand-over after the final level) may "
+        "come: the level's delay after the last letter, and never before its payment "
+        "deadline plus the days a transfer takes.",
+    )
+    date_open = fields.Date(string="Opened", readonly=True, default=fields.Date.context_today)
+    date_closed = fields.Date(string="Closed on", readonly=True)
+    move_ids = fields.One2many("account.move", "dunning_file_id", string="Invoices")
+    open_move_ids = fields.Many2many(
+        "account.move", string="Open invoices", compute="_compute_open_move_ids",
+    )
+    amount_residual = fields.Monetary(string="Outstanding", compute="_compute_open_move_ids")
+    is_b2b = fields.Boolean(related="partner_id.dunning_is_b2b", string="Enterprise debtor")
+
+    def init(self):
+        # one open file per customer, company and currency
+        self.env.cr.execute(SQL("""
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_file_open_uniq
+                ON account_dunning_file (partner_id, company_id, currency_id)
+             WHERE state != 'closed'
+        """))
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id.display_name", "currency_id.name")
+    def _compute_name(self):
+        for file in self:
+            file.name = self.env._(
+                "%(customer)s (%(currency)s)", customer=file.partner_id.display_name,
+                currency=file.currency_id.name)
+
+    @api.depends("letter_ids")
+    def _compute_letter_count(self):
+        counts = dict(self.env["account.dunning.letter"]._read_group(
+            [("file_id", "in", self.ids)], ["file_id"], ["__count"]))
+        for file in self:
+            file.letter_count = counts.get(file, 0)
+
+    @api.depends("move_ids.amount_residual", "move_ids.payment_state")
+    def _compute_open_move_ids(self):
+        for file in self:
+            moves = file.move_ids.filtered(
+                lambda m: m.state == "posted" and m.payment_state in ("not_paid", "partial"))
+            file.open_move_ids = moves
+            file.amount_residual = sum(moves.mapped("amount_residual"))
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _earliest_after_deadline(self, deadline, company):
+        """The first day after ``deadline`` plus the company's transfer days (working
+        days) on which a next step may come: a payment made on the deadline has
+        arrived by then."""
+        days = company.dunning_transfer_days
+        last = law.add_working_days(deadline, days) if days > 0 else deadline
+        return last + timedelta(days=1)
+
+    def _get_next_date(self, next_level, sent_on, deadline, ignore_delay=False):
+        """The first day the step after the last letter (sent on ``sent_on`` with
+        ``deadline``) may come: ``next_level``'s delay after it (no delay for the
+        hand-over after the final level, nor with ``ignore_delay``), never before the
+        deadline plus the transfer days."""
+        self.ensure_one()
+        after_deadline = self._earliest_after_deadline(deadline, self.company_id)
+        by_delay = sent_on + timedelta(days=next_level.delay if next_level and not
+                                       ignore_delay else 0)
+        return max(by_delay, after_deadline)
+
+    def _sync_from_letters(self):
+        """Stage, last letter, deadline, next step and state from the file's live letters
+        (cancelled ones never reached the customer). A handed-over or closed file keeps
+        its state."""
+        if not self:
+            return
+        Level = self.env["account.dunning.level"]
+        ladders = Level._get_ladders(self.company_id)
+        letters = self.env["account.dunning.letter"].search(
+            [("file_id", "in", self.ids), ("state", "!=", "cancelled")], order="date, id")
+        last_by_file = {letter.file_id.id: letter for letter in letters}
+        for file in self:
+            last = last_by_file.get(file.id)
+            vals = {
+                "last_letter_id": last.id if last else False,
+                "level_id": last.level_id.id if last else False,
+                "payment_deadline": last.payment_deadline if last else False,
+                "last_sent_date": last and last.state != "draft" and last._get_sent_on(),
+                "next_date": False,
+            }
+            if last and last.state != "draft":
+                next_level = not last.level_id.is_final and Level._next_level(
+                    ladders[file.company_id.id], last.level_id)
+                vals["next_date"] = file._get_next_date(
+                    next_level, last._get_sent_on(), last.payment_deadline)
+            if file.state not in ("handed_over", "closed"):
+                # a letter to review, or no letter at all: the accountant acts
+                vals["state"] = "waiting" if last and last.state != "draft" else "open"
+            file.write(vals)
+
+    def _close_settled(self, today):
+        """Close the files of ``self`` whose customer owes nothing overdue any more (in
+        the file's company and currency): a later overdue invoice opens a new file."""
+        files = self.filtered(lambda f: f.state != "closed")
+        if not files:
+            return files
+        overdue = self.env["account.move"]._read_group(
+            [("commercial_partner_id", "in", files.partner_id.ids),
+             ("company_id", "in", files.company_id.ids),
+             ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+             ("payment_state", "in", ("not_paid", "partial")),
+             ("invoice_date_due", "<", today)],
+            ["commercial_partner_id", "company_id", "currency_id"])
+        busy = set(overdue)
+        settled = files.filtered(
+            lambda f: (f.partner_id, f.company_id, f.currency_id) not in busy)
+        if settled:
+            settled.write({"state": "closed", "date_closed": today, "next_date": False})
+            settled.activity_unlink(["mail.mail_activity_data_todo"])
+        return settled
+
+    # ------------------------------------------------------------
+    # PUBLIC ACTIONS
+    # ------------------------------------------------------------
+
+    def action_open_letters(self):
+        self.ensure_one()
+        return self.letter_ids._get_records_action(name=self.env._("Dunning letters"))
+
+    def action_open_moves(self):
+        self.ensure_one()
+        return self.move_ids._get_records_action(name=self.env._("Invoices"))

@@ -38,7 +38,8 @@ from .rates import MissingRate
 REGIMES = ("b2b", "b2c")
 
 # Why a claim is what it is (InvoiceClaim.status):
-NOT_DUE = "not_due"  # not late on the date: nothing
+NOT_DUE = "not_due"  # not late on the date: nothing (a paid-late invoice still bears
+# the interest of its late days and its flat fee)
 CLAIM_INVOICE = "claim_invoice"  # an invoice of interest and fees: its balance only
 REMINDER = "reminder"  # late, but this step claims nothing (a B2B reminder)
 ANNOUNCED = "announced"  # B2C: this letter announces the amounts; nothing claimed
@@ -230,7 +231,7 @@ def invoice_claim(due_date, balance_steps, on_date, terms, asks, *, announcement
     if is_claim_invoice:
         # interest and fees are never charged on interest and fees
         return InvoiceClaim(CLAIM_INVOICE, balance, days_late)
-    if on_date <= due_date or not balance:
+    if on_date <= due_date:
         return InvoiceClaim(NOT_DUE, balance, days_late)
     if terms.regime == "b2b":
         return _b2b_claim(due_date, balance_steps, on_date, terms, asks, balance, days_late,

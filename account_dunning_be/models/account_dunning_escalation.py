@@ -194,7 +194,7 @@ class AccountDunningEscalation(models.AbstractModel):
                                   partner.display_name, company.name)
                 failed |= partner
                 continue
-            if isinstance(step, str) and step == HAND_OVER:
+            if step is HAND_OVER:
                 hand_overs.append(file)
             elif step:
                 steps[key] = step

@@ -86,6 +86,21 @@ class DunningCommon(AccountTestInvoicingCommon):
         return self.env["account.dunning.escalation"].with_company(self.company)._escalate(
             date.fromisoformat(on), partners, **kwargs)
 
+    def _climb(self, moves, first_day, steps):
+        """Take the customer of ``moves`` up ``steps`` letters, each escalated and sent on
+        the first day its file allows; returns the letters."""
+        letters = self.env["account.dunning.letter"]
+        day = first_day
+        for _step in range(steps):
+            letter = self._escalate(day, moves)
+            self.assertEqual(len(letter), 1, f"a letter on {day}")
+            if letter.by_post == "registered":
+                letter.registered_date = letter.date
+            self._send(letter, day)
+            letters |= letter
+            day = str(letter.file_id.next_date)
+        return letters
+
     def _send(self, letters, on):
         """The accountant sends (or prints) the letters on ``on``."""
         with freeze_time(on):

@@ -2,6 +2,7 @@ import re
 from datetime import date, timedelta
 
 import lxml.html
+from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -88,12 +89,14 @@ class TestDunningLetterReport(DunningCommon):
         """One invoice taken up the whole ladder: {level key: letter}, each one sent."""
         invoice = self._invoice(partner, amount, "2026-02-01", "2026-03-01")
         letters = {}
-        for key, day in (("friendly", "2026-03-08"), ("second", "2026-03-22"),
-                         ("formal_notice", "2026-04-05"), ("last_notice", "2026-04-19")):
+        day = "2026-03-09"
+        for key in ("friendly", "second", "formal_notice", "last_notice"):
             letter = self._escalate(day, invoice)
             self.assertEqual(len(letter), 1, key)
-            letter.action_send()
+            self._send(letter, day)
             letters[key] = letter
+            # the next letter on the first day the file allows it
+            day = letter.file_id.next_date and str(letter.file_id.next_date)
         return invoice, letters
 
     def _render(self, letters, report=LETTER_REPORT):
@@ -166,7 +169,7 @@ class TestDunningLetterReport(DunningCommon):
 
     def test_consumer_first_reminder_announces_damages(self):
         invoice = self._invoice(self.b2c, 400.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         letter.lang = "nl_BE"
         self.assertFalse(letter.is_b2b)
         self.assertEqual(letter.amount_total, 400.0, "a consumer's first reminder claims nothing")
@@ -175,7 +178,7 @@ class TestDunningLetterReport(DunningCommon):
         text = self._render(letter)
         self.assertIn(norm(letter._fmt_amount(damages)), text)
         waiting_end = letter._get_waiting_period_end()
-        self.assertEqual(waiting_end, date(2026, 3, 22))  # e-mail: from the next day, 14 days
+        self.assertEqual(waiting_end, date(2026, 3, 23))  # e-mail: from the next day, 14 days
         self.assertIn(letter._fmt_date(waiting_end), text)
         self.assertGreaterEqual((letter._get_payment_deadline() - letter.date).days, 14)
         self.assertIn("Boek XIX", text)
@@ -183,11 +186,11 @@ class TestDunningLetterReport(DunningCommon):
     def test_consumer_gets_at_least_14_days(self):
         self.company.dunning_payment_days = 8
         invoice = self._invoice(self.b2c, 100.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         self.assertGreaterEqual((letter._get_payment_deadline() - letter.date).days, 14)
-        b2b_letter = self._escalate("2026-03-08", self._invoice(
+        b2b_letter = self._escalate("2026-03-09", self._invoice(
             self.b2b, 100.0, "2026-02-01", "2026-03-01"))
-        self.assertEqual(b2b_letter._get_payment_deadline(), date(2026, 3, 16))
+        self.assertEqual(b2b_letter._get_payment_deadline(), date(2026, 3, 17))
 
     # ------------------------------------------------------------
     # payment: structured communication and EPC QR code
@@ -195,13 +198,13 @@ class TestDunningLetterReport(DunningCommon):
 
     def test_structured_communication(self):
         single = self._invoice(self.b2b, 100.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", single)
+        letter = self._escalate("2026-03-09", single)
         self.assertTrue(is_valid_structured_reference_be(letter.payment_reference))
         if is_valid_structured_reference_be(single.payment_reference or ""):
             self.assertEqual(letter.payment_reference, single.payment_reference)
         several = self._invoice(self.b2c, 100.0, "2026-02-01", "2026-03-01") | self._invoice(
             self.b2c, 200.0, "2026-02-02", "2026-03-01")
-        letter = self._escalate("2026-03-08", several)
+        letter = self._escalate("2026-03-09", several)
         self.assertTrue(is_valid_structured_reference_be(letter.payment_reference))
         self.assertNotIn(letter.payment_reference, several.mapped("payment_reference"))
         digits = re.sub(r"\D", "", letter.payment_reference)
@@ -209,7 +212,7 @@ class TestDunningLetterReport(DunningCommon):
 
     def test_epc_qr_payload(self):
         invoice = self._invoice(self.b2b, 1234.5, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         payload = letter._get_epc_qr_payload()
         lines = payload.split("\n")
         self.assertEqual(lines[:4], ["BCD", "002", "1", "SCT"])
@@ -232,12 +235,12 @@ class TestDunningLetterReport(DunningCommon):
     def test_deposit_list_lists_exactly_the_registered_letters(self):
         _inv, letters_b2b = self._ladder_letters(self.b2b)
         consumer_invoice = self._invoice(self.b2c, 300.0, "2026-02-01", "2026-03-01")
-        friendly_b2c = self._escalate("2026-03-08", consumer_invoice)
+        friendly_b2c = self._escalate("2026-03-09", consumer_invoice)
         registered = letters_b2b["formal_notice"] | letters_b2b["last_notice"]
         all_letters = registered | letters_b2b["friendly"] | letters_b2b["second"] | friendly_b2c
         self.assertEqual(all_letters.filtered(lambda lt: lt.by_post == "registered"), registered)
         registered[0].write({"registered_number": "RR123456789BE",
-                             "registered_date": date(2026, 4, 6)})
+                             "registered_date": registered[0].date})
         action = all_letters.action_print_registered()
         self.assertEqual(action["report_name"],
                          "account_dunning_be.report_dunning_registered_letters")
@@ -259,15 +262,18 @@ class TestDunningLetterReport(DunningCommon):
         invoice, letters = self._ladder_letters(self.b2b)
         formal = letters["formal_notice"]
         self.assertEqual(formal.by_post, "registered")
-        # the last notice was sent on 19 April: undo it to record the formal notice's deposit
+        # undo the last notice to record the formal notice's deposit
         letters["last_notice"].action_cancel()
+        file = formal.file_id
         self.assertEqual(invoice.dunning_level_id, self.formal)
-        self.assertEqual(invoice.dunning_last_date, date(2026, 4, 5))
-        formal.write({"registered_number": "RR000111222BE", "registered_date": date(2026, 4, 8)})
-        self.assertEqual(invoice.dunning_last_date, date(2026, 4, 8))
-        self.assertEqual(invoice.dunning_next_date, date(2026, 4, 8 + self.last.delay))
-        # the payment term counts from the deposit too
-        self.assertEqual(formal._get_payment_deadline(), date(2026, 4, 22))
+        self.assertEqual(file.level_id, self.formal)
+        deposit = formal.date + timedelta(days=2)
+        formal.write({"registered_number": "RR000111222BE", "registered_date": deposit})
+        # the payment term counts from the deposit, and so does the next step
+        self.assertEqual(formal.payment_deadline, deposit + timedelta(days=14))
+        after = law.add_working_days(formal.payment_deadline, 3) + timedelta(days=1)
+        self.assertEqual(file.next_date, max(deposit + timedelta(days=self.last.delay), after))
+        self.assertEqual(invoice.dunning_next_date, file.next_date)
         self.assertIn("RR000111222BE", self._render(formal))
 
     def test_deposit_date_before_the_letter_is_refused(self):
@@ -282,21 +288,23 @@ class TestDunningLetterReport(DunningCommon):
     def test_consumer_waiting_period_counts_from_deposit(self):
         self.friendly.write({"action_email": False, "action_registered": True})
         invoice = self._invoice(self.b2c, 400.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         self.assertEqual(letter.by_post, "registered")
         before = letter._get_waiting_period_end()
-        self.assertEqual(before, law.b2c_waiting_period_end(date(2026, 3, 8), "post"))
-        letter.action_print_registered()
+        self.assertEqual(before, law.b2c_waiting_period_end(date(2026, 3, 9), "post"))
+        with freeze_time("2026-03-09"):
+            letter.action_print_registered()
         letter.registered_date = date(2026, 3, 12)
         end = letter._get_waiting_period_end()
         self.assertEqual(end, law.b2c_waiting_period_end(date(2026, 3, 12), "post"))
         self.assertGreater(end, before)
-        self.assertGreaterEqual(letter._get_payment_deadline(), end)
+        self.assertGreaterEqual(letter.payment_deadline, end)
         # nothing may be claimed the day the waiting period ends, the law's cap the day after
-        claims = invoice._dunning_compute_claims(end)[invoice.id]
-        self.assertEqual(claims["interest"], 0)
-        claims = invoice._dunning_compute_claims(end + timedelta(days=1))[invoice.id]
-        self.assertGreater(claims["interest"], 0)
+        claim = invoice._dunning_get_claims(end)[invoice.id]
+        self.assertEqual((claim.status, claim.interest, claim.penalty), ("waiting", 0, 0))
+        claim = invoice._dunning_get_claims(end + timedelta(days=1))[invoice.id]
+        self.assertEqual(claim.status, "claimed")
+        self.assertEqual(claim.penalty, 55, "the damages the reminder announced")
 
     def test_language_of_a_customer_without_one(self):
         for zip_code, city, lang in (("4700", "Eupen", "de_DE"), ("9000", "Gent", "nl_BE"),
@@ -305,7 +313,7 @@ class TestDunningLetterReport(DunningCommon):
                 "name": f"Client {city}", "street": "Rue 1", "zip": zip_code, "city": city,
                 "country_id": self.env.ref("base.be").id, "email": "x@example.com"})
             partner.lang = False
-            letter = self._escalate("2026-03-08", self._invoice(
+            letter = self._escalate("2026-03-09", self._invoice(
                 partner, 100.0, "2026-02-01", "2026-03-01"))
             self.assertEqual(letter.lang, lang, city)
 
@@ -332,7 +340,7 @@ class TestDunningLetterReport(DunningCommon):
         invoice, letters = self._ladder_letters(self.b2b)
         action = self.env["account.dunning.letter"].action_print_for_moves(invoice)
         self.assertEqual(action["context"]["active_ids"], letters["last_notice"].ids)
-        paper = self._escalate("2026-03-08", self._invoice(
+        paper = self._escalate("2026-03-09", self._invoice(
             self.b2c.copy({"email": False}), 100.0, "2026-02-01", "2026-03-01"))
         self.assertEqual(paper.by_post, "letter")
         action = paper.action_print()
@@ -352,7 +360,7 @@ class TestDunningLetterReport(DunningCommon):
     def test_email_with_pdf_logged_on_customer_and_invoices(self):
         self.company.dunning_attach_invoices = True
         invoice = self._invoice(self.b2b, 500.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         letter.lang = "fr_BE"
         letter.action_send()
         self.assertEqual(letter.state, "sent")
@@ -371,7 +379,7 @@ class TestDunningLetterReport(DunningCommon):
     # ------------------------------------------------------------
 
     def test_company_without_iban_sends_nothing(self):
-        letter = self._escalate("2026-03-08", self._invoice(
+        letter = self._escalate("2026-03-09", self._invoice(
             self.b2b, 100.0, "2026-02-01", "2026-03-01"))
         self.env["account.journal"].search(
             [("company_id", "=", self.company.id)]).bank_account_id = False
@@ -382,7 +390,7 @@ class TestDunningLetterReport(DunningCommon):
         self.assertFalse(letter.mail_message_id)
 
     def test_company_without_enterprise_number_sends_nothing(self):
-        letter = self._escalate("2026-03-08", self._invoice(
+        letter = self._escalate("2026-03-09", self._invoice(
             self.b2b, 100.0, "2026-02-01", "2026-03-01"))
         self.company.write({"vat": False, "company_registry": False})
         with self.assertRaisesRegex(UserError, r"enterprise number.*Company ID"):
@@ -391,7 +399,7 @@ class TestDunningLetterReport(DunningCommon):
 
     def test_customer_without_address_gets_no_paper_letter(self):
         nowhere = self.env["res.partner"].create({"name": "Nobody Known"})
-        letter = self._escalate("2026-03-08", self._invoice(
+        letter = self._escalate("2026-03-09", self._invoice(
             nowhere, 100.0, "2026-02-01", "2026-03-01"))
         self.assertEqual(letter.by_post, "letter")
         with self.assertRaisesRegex(UserError, "postal address"):
@@ -402,7 +410,7 @@ class TestDunningLetterReport(DunningCommon):
 
     def test_paid_meanwhile_is_cancelled_not_sent(self):
         invoice = self._invoice(self.b2b, 100.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         self._pay(invoice, 100.0, "2026-03-09")
         letter.action_send()
         self.assertEqual(letter.state, "cancelled")
@@ -412,7 +420,7 @@ class TestDunningLetterReport(DunningCommon):
     def test_paid_meanwhile_is_cancelled_not_printed(self):
         invoice = self._invoice(self.b2c.copy({"email": False}), 100.0, "2026-02-01",
                                 "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice)
+        letter = self._escalate("2026-03-09", invoice)
         self.assertEqual(letter.by_post, "letter")
         self._pay(invoice, 100.0, "2026-03-09")
         action = letter.action_print()

@@ -193,8 +193,7 @@ class TestDunningWizard(DunningCommon):
     @freeze_time("2025-07-31")
     def test_recommendation_after_the_reminders_and_when_disputed(self):
         invoice = self._invoice(self.b2b, 5000.0, "2025-01-01", "2025-01-31")
-        for day in ("2025-02-07", "2025-02-21", "2025-03-07"):
-            self._escalate(day, invoice).state = "sent"
+        self._climb(invoice, "2025-02-07", 3)
         wizard = self._wizard(invoice, "2025-07-31")
         summary = wizard.partner_ids
         self.assertEqual(summary.reminders_sent, 3)
@@ -227,8 +226,8 @@ class TestDunningWizard(DunningCommon):
     def test_recommendation_routes_after_the_reminders(self):
         consumer = self._invoice(self.b2c, 2000.0, "2025-01-01", "2025-01-31")
         small = self._invoice(self.b2b, 800.0, "2025-01-01", "2025-01-31")
-        for day in ("2025-02-07", "2025-02-21", "2025-03-07"):
-            self._escalate(day, consumer | small).state = "sent"
+        self._climb(consumer, "2025-02-07", 3)
+        self._climb(small, "2025-02-07", 3)
         wizard = self._wizard(consumer | small, "2025-07-31")
         summaries = {s.partner_id: s for s in wizard.partner_ids}
         self.assertEqual(summaries[self.b2b].reminders_sent, 3)
@@ -484,17 +483,26 @@ class TestDunningWizard(DunningCommon):
     def test_send_letters_never_skipping_the_consumer_first_reminder(self):
         b2c_invoice = self._invoice(self.b2c, 300.0, "2025-01-01", "2025-01-31")
         b2b_invoice = self._invoice(self.b2b, 300.0, "2025-01-01", "2025-01-31")
-        wizard = self._wizard(b2c_invoice | b2b_invoice, "2025-03-31")
-        wizard.level_id = self.formal
-        wizard.action_send_letters()
+        other = self._invoice(self.b2b, 200.0, "2025-02-01", "2025-02-28")
+        with freeze_time("2025-03-31"):
+            wizard = self._wizard(b2c_invoice | b2b_invoice, "2025-03-31")
+            wizard.level_id = self.formal
+            wizard.action_send_letters()
         self.assertEqual(b2c_invoice.dunning_level_id, self.friendly)
         self.assertEqual(b2b_invoice.dunning_level_id, self.formal)
         letter = b2b_invoice.dunning_letter_line_ids.letter_id
         self.assertEqual(letter.level_id, self.formal)
+        self.assertEqual(letter.line_ids.move_id, b2b_invoice | other,
+                         "the letter lists every overdue invoice of the customer")
         self.assertNotEqual(letter.state, "draft")
-        # next level by default
-        self._wizard(b2c_invoice, "2025-03-31").action_send_letters()
-        self.assertEqual(b2c_invoice.dunning_level_id, self.second)
+        # never before the friendly reminder's deadline (14 April) + 3 working days
+        with freeze_time("2025-04-17"), self.assertRaisesRegex(UserError, "deadline"):
+            self._wizard(b2c_invoice, "2025-04-17").action_send_letters()
+        with freeze_time("2025-04-18"):
+            self._wizard(b2c_invoice, "2025-04-18").action_send_letters()
+        self.assertEqual(b2c_invoice.dunning_level_id, self.second, "the next level by default")
+        with freeze_time("2025-04-18"), self.assertRaisesRegex(UserError, "dated and sent today"):
+            self._wizard(b2c_invoice, "2025-04-10").action_send_letters()
 
     # ------------------------------------------------------------
     # Bad input

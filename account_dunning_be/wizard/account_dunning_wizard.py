@@ -350,6 +350,11 @@ class AccountMoveDunning(models.TransientModel):
         deadline does. The letters are then sent (e-mail) or marked printed."""
         self.ensure_one()
         self._check_ready()
+        today = fields.Date.context_today(self)
+        if self.date != today:
+            raise UserError(self.env._(
+                "Letters are dated and sent today: set the computation date to %(today)s to "
+                "send them.", today=fields.Date.to_string(today)))
         partners = self.line_ids.move_id.commercial_partner_id
         letters = self.env["account.dunning.escalation"]._escalate(
             self.date, partners, level=self.level_id, ignore_delay=True)

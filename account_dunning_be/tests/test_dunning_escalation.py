@@ -308,6 +308,47 @@ class TestDunningLadder(DunningCommon):
         self.assertFalse(self._escalate("2026-06-01"), "never again a friendly reminder")
         self.assertFalse(invoice.dunning_next_date)
 
+    def test_claim_invoice_between_two_letters(self):
+        """A claim invoice posted between the formal notice and the last notice: the last
+        notice deducts what it charged, lists it as an open item and charges nothing on it.
+
+        1,000.00 due 15 June 2025. Claim of 8 August: interest 16-30 June 15 days at
+        11.5 % = 4.7260 + 1 July-8 August 39 days at 10.5 % = 11.2192: 15.95; EUR 40;
+        penalty 100.00: 155.95. Last notice on 21 August (the notice's deadline 14 August,
+        then 3 working days without 15 August): interest to date 4.7260 + 52 days at
+        10.5 % = 14.9589: 19.68, of which 15.95 invoiced: 3.73 more; no fee, no penalty.
+        """
+        invoice = self._invoice(self.b2b, 1000.0, "2025-05-15", "2025-06-15")
+        formal = self._escalate("2025-07-31", level=self.formal, ignore_delay=True)
+        formal.registered_date = formal.date
+        self._send(formal, "2025-07-31")
+        self.assertAlmostEqual(formal.amount_total, 1153.64, places=2)
+        with freeze_time("2025-08-08"):
+            action = self.env["account.move.dunning"].with_context(
+                active_model="account.move", active_ids=invoice.ids,
+            ).create({"date": "2025-08-08"}).action_post_claim()
+        claim = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(claim.amount_total, 155.95)
+        self.assertTrue(claim.dunning_is_claim)
+        self.assertEqual(formal.file_id.next_date, date(2025, 8, 21))
+
+        last = self._escalate("2025-08-21")
+        self.assertEqual(last.level_id, self.last)
+        lines = {line.move_id: line for line in last.line_ids}
+        self.assertEqual(set(lines), {invoice, claim}, "the claim invoice is an open item")
+        line = lines[invoice]
+        self.assertEqual((line.interest_invoiced, line.interest), (15.95, 3.73))
+        self.assertEqual((line.flat_fee, line.penalty), (0.0, 0.0), "never charged twice")
+        claim_line = lines[claim]
+        self.assertEqual(claim_line.claim_status, "claim_invoice")
+        self.assertEqual(claim_line.amount_residual, 155.95)
+        self.assertEqual((claim_line.interest, claim_line.flat_fee, claim_line.penalty),
+                         (0.0, 0.0, 0.0), "no interest on interest, no fee on fees")
+        self.assertAlmostEqual(last.amount_total, 1000 + 3.73 + 155.95, places=2)
+        notes = last.with_context(lang="en_US")._get_letter_texts()["notes"]
+        self.assertIn(claim.name, notes[0])
+        self.assertIn("deducted", notes[1])
+
     def test_failing_customer_is_skipped(self):
         good = self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")
         bad = self._invoice(self.b2c, 100.0, "2026-01-01", "2026-01-31")

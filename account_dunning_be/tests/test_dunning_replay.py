@@ -109,7 +109,7 @@ class TestDunningReplay(DunningCommon):
 
     def test_none_before_the_previous_deadline(self):
         for partner, letters in self._by_partner().items():
-            for before, after in zip(letters, letters[1:]):
+            for before, after in zip(letters, letters[1:], strict=False):
                 if before.file_id != after.file_id:
                     continue
                 earliest = law.add_working_days(before.payment_deadline, 3)
@@ -121,7 +121,7 @@ class TestDunningReplay(DunningCommon):
 
     def test_levels_never_go_down_and_nothing_after_the_final_level(self):
         for partner, letters in self._by_partner().items():
-            for before, after in zip(letters, letters[1:]):
+            for before, after in zip(letters, letters[1:], strict=False):
                 if before.file_id != after.file_id:
                     self.assertEqual(before.file_id.state, "closed",
                                      "a new file only once the old one is closed")
@@ -214,7 +214,7 @@ class TestDunningReplay(DunningCommon):
         for line in self.letters.line_ids.sorted(lambda ln: (ln.date, ln.id)):
             history[line.move_id].append(line)
         for move, lines in history.items():
-            for before, after in zip(lines, lines[1:]):
+            for before, after in zip(lines, lines[1:], strict=False):
                 self.assertGreaterEqual(after.interest + after.interest_invoiced,
                                         before.interest + before.interest_invoiced, move.name)
                 self.assertGreaterEqual(after.flat_fee, before.flat_fee, move.name)

@@ -123,49 +123,65 @@ def derive_missing_rates(env, today):
     return derived
 
 
-def run_dunning(env, today, history_days=150):
+def run_dunning(env, today, payments, history_days=150):
     """The nightly runs of the last ``history_days`` days, then today's.
 
-    Past letters count as sent on their day (e-mails and letters went out, registered
-    letters were deposited that day), as when an accountant works the review list every
-    morning; today's letters wait for review. Returns (all letters, today's letters).
+    Each day the payments of that day arrive first (``payments``: ``[(date,
+    register)]``), then the nightly run writes the letters, and the accountant sends
+    them that morning (the registered ones deposited at the post office that day, a
+    working day: paper letters are only written on working days); today's letters wait
+    for review. The past letters count as sent on their day without queuing e-mails.
+    Returns (all letters, today's letters).
     """
-    Move = env["account.move"]
-    letters = env["account.dunning.letter"]
-    for offset in range(history_days, 0, -1):
+    from freezegun import freeze_time
+
+    Service = env["account.dunning.escalation"]
+    Letter = env["account.dunning.letter"]
+    letters = Letter
+    payments = list(payments)
+    for offset in range(history_days, -1, -1):
         day = today - timedelta(days=offset)
-        past = Move._dunning_escalate(day)
-        for letter in past:
-            letter.write({
-                "state": "sent" if letter.by_email else "printed",
-                "registered_date": day if letter.by_post == "registered" else False,
-            })
-        letters |= past
-    todays = Move._dunning_escalate(today)
-    return letters | todays, todays
+        while payments and payments[0][0] <= day:
+            payments.pop(0)[1]()
+        with freeze_time(day):
+            env["account.dunning.file"].search([("state", "!=", "closed")])._close_settled(day)
+            written = Service._escalate(day)
+            letters |= written
+            for letter in written.filtered(lambda lt: offset and lt.state == "draft"):
+                # sent that morning (the e-mails themselves are not queued in the demo)
+                letter.write({
+                    "state": "sent" if letter.by_email else "printed",
+                    "date_sent": day,
+                    "registered_date": day if letter.by_post == "registered" else False,
+                })
+    todays = letters.filtered(lambda lt: lt.date == today)
+    return letters, todays
 
 
 def summary_rows(env, summary, letters, todays, today):
+    """One row per customer: what it owes, and its dunning file as the accountant sees
+    it (stage, state, letters, the last letter's deadline, the next step)."""
     partners = summary["partners"].sorted("name")
     invoices = summary["invoices"]
     letters_by_partner = letters.grouped("partner_id")
     todays_by_partner = todays.grouped("partner_id")
+    states = dict(env["account.dunning.file"]._fields["state"]._description_selection(env))
     rows = []
     for partner in partners:
         mine = invoices.filtered(lambda m, p=partner: m.partner_id == p)
         overdue = mine.filtered(lambda m: m.amount_residual and m.invoice_date_due < today)
-        kind = "B2B" if partner.dunning_is_b2b else "B2C"
-        level = ""
-        levels = mine.mapped("dunning_level_id")
-        if levels:
-            level = max(levels, key=lambda lv: (lv.sequence, lv.id)).name
+        file = env["account.dunning.file"].search(
+            [("partner_id", "=", partner.id)], order="id desc", limit=1)
         rows.append({
             "name": partner.name,
             "lang": partner.lang,
-            "kind": kind,
+            "kind": "B2B" if partner.dunning_is_b2b else "B2C",
             "open": sum(overdue.mapped("amount_residual")),
             "count": len(overdue),
-            "level": level or "-",
+            "stage": file.level_id.name or "-",
+            "state": states.get(file.state, "-") if file else "-",
+            "deadline": str(file.payment_deadline or "-"),
+            "next": str(file.next_date or "-"),
             "letters": len(letters_by_partner.get(partner, [])),
             "today": len(todays_by_partner.get(partner, [])),
         })
@@ -173,17 +189,21 @@ def summary_rows(env, summary, letters, todays, today):
 
 
 def format_table(rows):
-    head = f"{'Customer':<30} {'Lang':<6} {'Type':<4} {'Overdue EUR':>12} {'Inv.':>4}  " \
-           f"{'Highest level':<28} {'Letters':>7} {'Today':>5}"
+    head = (f"{'Customer':<28} {'Lang':<6} {'Type':<4} {'Overdue EUR':>11} {'Inv.':>4}  "
+            f"{'File stage':<22} {'File state':<24} {'Deadline':<10} {'Next step':<10} "
+            f"{'Letters':>7} {'Today':>5}")
     lines = [head, "-" * len(head)]
     for r in rows:
-        lines.append(f"{r['name'][:30]:<30} {r['lang']:<6} {r['kind']:<4} {r['open']:>12,.2f} "
-                     f"{r['count']:>4}  {r['level'][:28]:<28} {r['letters']:>7} {r['today']:>5}")
+        lines.append(
+            f"{r['name'][:28]:<28} {r['lang']:<6} {r['kind']:<4} {r['open']:>11,.2f} "
+            f"{r['count']:>4}  {r['stage'][:22]:<22} {r['state'][:24]:<24} "
+            f"{r['deadline']:<10} {r['next']:<10} {r['letters']:>7} {r['today']:>5}")
     lines.append("-" * len(head))
-    lines.append(f"{'Total (' + str(len(rows)) + ' customers)':<30} {'':<6} {'':<4} "
-                 f"{sum(r['open'] for r in rows):>12,.2f} {sum(r['count'] for r in rows):>4}  "
-                 f"{'':<28} {sum(r['letters'] for r in rows):>7} "
-                 f"{sum(r['today'] for r in rows):>5}")
+    lines.append(
+        f"{'Total (' + str(len(rows)) + ' customers)':<28} {'':<6} {'':<4} "
+        f"{sum(r['open'] for r in rows):>11,.2f} {sum(r['count'] for r in rows):>4}  "
+        f"{'':<22} {'':<24} {'':<10} {'':<10} {sum(r['letters'] for r in rows):>7} "
+        f"{sum(r['today'] for r in rows):>5}")
     return "\n".join(lines)
 
 
@@ -243,7 +263,7 @@ def main(argv=None):
         company = env.ref("base.main_company")
         ensure_belgian_chart(env, company)
         say(f"building customers, invoices and payments as of {args.today}")
-        summary = demo_data.build(env, args.today, company=company)
+        summary = demo_data.build(env, args.today, company=company, defer_payments=True)
         admin = env.ref("base.user_admin")
         if admin.login != "admin":
             admin.login = "admin"
@@ -253,10 +273,18 @@ def main(argv=None):
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         derived = derive_missing_rates(env, args.today)
         say("running the nightly dunning over the last 150 days, then today's")
-        letters, todays = run_dunning(env, args.today)
+        letters, todays = run_dunning(env, args.today, summary["payments"])
         cr.commit()
         env.invalidate_all()
         rows = summary_rows(env, summary, letters, todays, args.today)
+        overdue = len(summary["invoices"].filtered(
+            lambda m: m.amount_residual and m.invoice_date_due < args.today))
+        File = env["account.dunning.file"]
+        file_states = dict(File._fields["state"]._description_selection(env))
+        file_counts = ", ".join(
+            f"{count} {file_states[state].lower()}" for state, count in sorted(
+                (state, count) for [state, count] in File._read_group(
+                    [], ["state"], ["__count"])))
         pdf_dir = out / "letters"
         shutil.rmtree(pdf_dir, ignore_errors=True)  # no letter of an earlier run stays
         say(f"writing the {len(letters)} letters as PDF into {pdf_dir}")
@@ -272,11 +300,12 @@ def main(argv=None):
              f"languages {', '.join(summary['languages'])}"),
             f"{summary['posted']} posted invoices: "
             + ", ".join(f"{n} {fate.replace('_', ' ')}" for fate, n in fates.items())
-            + f"; {summary['overdue']} overdue with a balance",
+            + f"; {overdue} overdue with a balance",
             ("B2B rates derived from the ECB rate (not yet published): " + ", ".join(derived))
             if derived else "B2B rates: every semester published",
             (f"dunning: {len(letters)} letters over 150 days of nightly runs, {len(todays)} "
-             f"today ({len(todays.filtered(lambda lt: lt.state == 'draft'))} to review)"),
+             f"today ({len(todays.filtered(lambda lt: lt.state == 'draft'))} to review); "
+             f"one file per customer: {file_counts}"),
             "",
             format_table(rows),
             "",

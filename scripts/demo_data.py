@@ -16,6 +16,7 @@ Deterministic: the same ``today`` gives the same data (a seeded random generator
 clock). The demo command (scripts/demo.py) and the test tests/test_demo_data.py use it.
 """
 
+import functools
 import logging
 import random
 from datetime import date, timedelta
@@ -259,11 +260,14 @@ def _register_payment(env, invoice, journal, pay_date, amount=None):
     return wizard._create_payments()
 
 
-def build(env, today=None, company=None):
+def build(env, today=None, company=None, defer_payments=False):
     """Create the demo data in ``company`` (default: ``env.company``) as of ``today``.
 
     Returns a summary dict: the company, the customers and invoices created, the
-    invoices per fate, the languages of the customers.
+    invoices per fate, the languages of the customers. With ``defer_payments`` the
+    payments are not registered but listed in ``summary["payments"]`` as
+    ``(pay_date, register)``: a replay of the nights registers each on its day
+    (``register()``), so that a customer pays after the letters it received.
     """
     today = _as_date(today or date.today())
     company = company or env.company
@@ -303,14 +307,21 @@ def build(env, today=None, company=None):
         invoice.action_post()
 
     by_fate = {}
+    payments = []
     for invoice, (_p, _d, _l, fate, pay_date, share) in zip(invoices, plan, strict=True):
         by_fate.setdefault(fate, env["account.move"])
         by_fate[fate] |= invoice
-        if fate in ("paid", "paid_late"):
-            _register_payment(env, invoice, bank_journal, pay_date)
-        elif fate == "partial":
+        amount = None
+        if fate == "partial":
             amount = company.currency_id.round(invoice.amount_total * share)
-            _register_payment(env, invoice, bank_journal, pay_date, amount)
+        if fate in ("paid", "paid_late", "partial"):
+            payments.append((pay_date, functools.partial(
+                _register_payment, env, invoice, bank_journal, pay_date, amount)))
+    payments.sort(key=lambda payment: payment[0])
+    if not defer_payments:
+        for _pay_date, register in payments:
+            register()
+        payments = []
 
     disputed = by_fate["disputed"]
     if "dunning_blocked" in env["account.move"]._fields:
@@ -327,6 +338,7 @@ def build(env, today=None, company=None):
         "partners": partners,
         "invoices": invoices,
         "by_fate": by_fate,
+        "payments": payments,
         "customers": len(partners),
         "posted": len(invoices),
         "overdue": len(invoices.filtered(

@@ -5,6 +5,8 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+import psycopg2.errors
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools.misc import formatLang
@@ -336,6 +338,7 @@ class AccountMoveDunning(models.TransientModel):
                 "Nothing to claim: the selected invoices give no interest, flat fee or penalty "
                 "on %(date)s, or it was already claimed.",
                 date=fields.Date.to_string(self.date)))
+        lines.move_id._dunning_lock_for_claim()
         lines._check_not_claimed()
         claims = self.env["account.move"]
         for _partner, partner_lines in lines.grouped("partner_id").items():
@@ -615,10 +618,19 @@ class AccountMoveDunningLine(models.TransientModel):
         claim.payment_reference = claim._get_invoice_reference_be_invoice()
         claim.action_post()
         aml_by_sequence = claim.invoice_line_ids.sorted("sequence")
-        self.env["account.dunning.claim"].create([
-            dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
-            for source, aml in zip(sources, aml_by_sequence, strict=True)
-        ])
+        try:
+            with self.env.cr.savepoint():
+                self.env["account.dunning.claim"].create([
+                    dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
+                    for source, aml in zip(sources, aml_by_sequence, strict=True)
+                ])
+        except (psycopg2.errors.ExclusionViolation, psycopg2.errors.UniqueViolation):
+            # the database's guard (account.dunning.claim's constraints): another claim was
+            # posted since this one was computed
+            raise UserError(self.env._(
+                "Interest or fees of %(invoices)s were claimed by another user meanwhile: open "
+                "the wizard again to see what is left to claim.",
+                invoices=", ".join(self.move_id.mapped("name")))) from None
         self.move_id._message_log_batch(bodies={
             move.id: self.env._("Interest and fees claimed on %(claim)s.",
                                 claim=claim._get_html_link())

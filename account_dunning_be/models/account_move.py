@@ -103,9 +103,21 @@ class AccountMove(models.Model):
     def _compute_dunning_interest(self):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
         (self - invoices).dunning_interest = 0.0
-        claims = invoices._dunning_compute_claims(fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
+        try:
+            claims = invoices._dunning_compute_claims(today)
+        except Exception:
+            # an invoice form never fails on a dunning figure: find the invoices at fault
+            claims = {}
+            for move in invoices:
+                try:
+                    claims.update(move._dunning_compute_claims(today))
+                except Exception:
+                    _logger.exception("Interest of %s cannot be computed; shown as 0",
+                                      move.display_name)
         for move in invoices:
-            move.dunning_interest = float(claims[move.id]["interest"])
+            claim = claims.get(move.id)
+            move.dunning_interest = float(claim["interest"]) if claim else 0.0
 
     # ------------------------------------------------------------
     # BUSINESS METHODS: what may be claimed

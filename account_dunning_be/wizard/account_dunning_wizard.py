@@ -456,24 +456,32 @@ class AccountMoveDunning(models.TransientModel):
         self.ensure_one()
         _ = self.env._
         buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        # names, references and numbers typed by users are data, never formulas or links
+        # (OWASP, CSV injection): every text cell is written as a string
+        book = xlsxwriter.Workbook(buffer, {
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False,
+        })
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
 
         def sheet(name, header, rows):
             ws = book.add_worksheet(name)
-            ws.write_row(0, 0, header, bold)
+            for c, title in enumerate(header):
+                ws.write_string(0, c, title, bold)
             for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row):
-                    if isinstance(value, float):
+                    if value is None or value is False:
+                        ws.write_blank(r, c, None)
+                    elif isinstance(value, float):
                         ws.write_number(r, c, value, money)
+                    elif isinstance(value, int):
+                        ws.write_number(r, c, value)
                     elif hasattr(value, "isoformat"):
                         ws.write_datetime(r, c, fields.Datetime.to_datetime(value), day)
-                    elif value is None or value is False:
-                        ws.write_blank(r, c, None)
                     else:
-                        ws.write(r, c, value)
+                        ws.write_string(r, c, str(value))
             ws.set_column(0, len(header) - 1, 18)
             return ws
 

@@ -119,12 +119,18 @@ class AccountDunningLetter(models.Model):
 
     @api.constrains("registered_date", "date")
     def _check_registered_date(self):
+        today = fields.Date.context_today(self)
         for letter in self.filtered("registered_date"):
             if letter.registered_date < letter.date:
                 raise ValidationError(self.env._(
                     "The deposit date of letter %(letter)s (%(deposit)s) cannot be before the "
                     "letter's date (%(date)s).", letter=letter.name,
                     deposit=letter.registered_date, date=letter.date))
+            if letter.registered_date > today:
+                raise ValidationError(self.env._(
+                    "The deposit date of letter %(letter)s (%(deposit)s) is in the future: "
+                    "record it once the letter is at the post office.",
+                    letter=letter.name, deposit=letter.registered_date))
 
     # ------------------------------------------------------------
     # REPORT HELPERS (used by the QWeb letter)
@@ -490,8 +496,15 @@ class AccountDunningLetter(models.Model):
     # ------------------------------------------------------------
 
     def _check_sendable(self):
-        """Raise when the letters cannot lawfully go out: what to fill in, and where."""
+        """Raise when the letters cannot lawfully go out: what to fill in, and where.
+
+        Every way out goes through here: sending, printing, the Print menu's reports."""
         missing = []
+        today = fields.Date.context_today(self)
+        for letter in self.filtered(lambda lt: lt.date > today):
+            missing.append(self.env._(
+                "Letter %(letter)s is dated %(date)s, in the future: it cannot go out before "
+                "that day.", letter=letter.name, date=fields.Date.to_string(letter.date)))
         for company in self.company_id:
             letters = self.filtered(lambda lt, c=company: lt.company_id == c)
             if not letters[0]._get_bank_account().acc_number:
@@ -518,8 +531,24 @@ class AccountDunningLetter(models.Model):
     # PUBLIC ACTIONS
     # ------------------------------------------------------------
 
+    def _check_email_address(self):
+        """Raise when an e-mail letter's recipient has no e-mail address (any more)."""
+        missing = [
+            self.env._(
+                "%(customer)s has no e-mail address: letter %(letter)s cannot be sent by "
+                "e-mail. Add the address on the contact, or print the letter and send it by "
+                "post.", customer=(letter.contact_id or letter.partner_id).display_name,
+                letter=letter.name)
+            for letter in self.filtered("by_email")
+            if not (letter.contact_id or letter.partner_id).email
+        ]
+        if missing:
+            raise UserError("\n".join(missing))
+
     def action_send(self):
-        self.filtered(lambda lt: lt.state == "draft")._check_sendable()
+        drafts = self.filtered(lambda lt: lt.state == "draft")
+        drafts._check_sendable()
+        drafts._check_email_address()
         return super().action_send()
 
     def action_print(self):

@@ -113,6 +113,12 @@ class AccountMoveDunning(models.TransientModel):
 
     def _check_date(self):
         self.ensure_one()
+        today = fields.Date.context_today(self)
+        if self.date > today:
+            raise UserError(self.env._(
+                "The computation date %(date)s is in the future: interest, fees and letters "
+                "can only be dated today (%(today)s) or earlier.",
+                date=fields.Date.to_string(self.date), today=fields.Date.to_string(today)))
         early = self.move_ids.filtered(
             lambda m: (m.invoice_date_due or m.invoice_date) > self.date)
         if early:
@@ -181,6 +187,10 @@ class AccountMoveDunning(models.TransientModel):
     def _compute_warning(self):
         for wizard in self:
             messages = []
+            if wizard.date and wizard.date > fields.Date.context_today(wizard):
+                messages.append(self.env._(
+                    "The computation date is in the future: nothing can be claimed or sent "
+                    "on it."))
             early = wizard.move_ids.filtered(
                 lambda m, w=wizard: w.date and (m.invoice_date_due or m.invoice_date) > w.date)
             if early:

@@ -64,6 +64,11 @@ class AccountDunningLetter(models.Model):
         "communication when the letter claims one invoice, a new one for the letter when it "
         "claims several.",
     )
+    printed_attachment_id = fields.Many2one(
+        "ir.attachment", string="Printed letter", readonly=True, copy=False,
+        help="The letter as it was printed for the post, kept to show what the customer "
+        "received.",
+    )
 
     @api.depends("line_ids.move_id.payment_reference")
     def _compute_payment_reference(self):
@@ -571,11 +576,39 @@ class AccountDunningLetter(models.Model):
         self._check_sendable()
         draft = self.filtered(lambda lt: lt.state == "draft")
         paid = draft._cancel_if_paid()
-        (draft - paid).filtered(lambda lt: not lt.by_email).state = "printed"
+        printed = (draft - paid).filtered(lambda lt: not lt.by_email)
+        printed.state = "printed"
+        printed._attach_printed_letter()
         letters = self - paid
         if not letters:
             return self._notify_all_paid()
         return self.env.ref(report_xmlid).report_action(letters)
+
+    def _attach_printed_letter(self):
+        """Keep each letter, rendered as it goes to the post, as its attachment.
+
+        One rendering for all the letters when Odoo can split the PDF per letter, else one
+        per letter. Under tests Odoo renders reports as HTML: the HTML is what is kept."""
+        if not self:
+            return
+        Report = self.env["ir.actions.report"]
+        contents = {}
+        if len(self) > 1:
+            streams, report_type = Report._pre_render_qweb_pdf(LETTER_REPORT, self.ids)
+            if report_type == "pdf":
+                contents = {res_id: (value["stream"].getvalue(), "pdf")
+                            for res_id, value in streams.items() if res_id and value["stream"]}
+        for letter in self.filtered(lambda lt: lt.id not in contents):
+            contents[letter.id] = Report._render_qweb_pdf(LETTER_REPORT, letter.ids)
+        attachments = self.env["ir.attachment"].create([{
+            "name": f"{letter.name.replace('/', '-')} - {letter.partner_id.name}.{report_type}",
+            "raw": contents[letter.id][0],
+            "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+            "res_model": self._name,
+            "res_id": letter.id,
+        } for letter in self for report_type in [contents[letter.id][1]]])
+        for letter, attachment in zip(self, attachments, strict=True):
+            letter.printed_attachment_id = attachment
 
     def _notify_all_paid(self):
         """A message, not an error: an error would undo the cancellation of the letters."""

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .res_partner import ACCOUNTING_GROUPS
+
 # Default accounts of the Belgian chart (l10n_be template ids), resolved at use time:
 # late payment interest is a financial income on current assets (751), the flat fee and
 # the penalty clause a miscellaneous operating income (743).
@@ -80,19 +82,24 @@ class AccountMove(models.Model):
     dunning_claim_ids = fields.One2many(
         "account.dunning.claim", "move_id", string="Claimed interest and fees",
         help="What claim invoices charged for this invoice.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_source_ids = fields.One2many(
         "account.dunning.claim", "claim_move_id", string="Claimed for",
         help="The invoices and periods this claim invoice charges interest and fees for.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_move_ids = fields.Many2many(
         "account.move", string="Claim invoices", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_source_move_ids = fields.Many2many(
         "account.move", string="Source invoices", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_is_claim = fields.Boolean(
         string="Interest and fees claim", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
     )
 
     @api.depends("dunning_claim_ids.claim_move_id", "dunning_claim_source_ids.move_id")

@@ -13,6 +13,7 @@ from odoo.tools import SQL, float_round
 from odoo.tools.mail import generate_tracking_message_id
 
 from .. import law
+from .res_partner import ACCOUNTING_GROUPS
 
 _logger = logging.getLogger(__name__)
 
@@ -30,32 +31,43 @@ class AccountMove(models.Model):
     dunning_level_id = fields.Many2one(
         "account.dunning.level", string="Dunning level", readonly=True, copy=False, index=True,
         tracking=True,
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_last_date = fields.Date(string="Last dunning step", readonly=True, copy=False)
+    dunning_last_date = fields.Date(
+        string="Last dunning step", readonly=True, copy=False, groups=ACCOUNTING_GROUPS)
     dunning_next_date = fields.Date(
         string="Next dunning step", compute="_compute_dunning_next_date", store=True,
         index=True, copy=False,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_days_overdue = fields.Integer(
-        string="Days overdue", compute="_compute_dunning_days_overdue"
+        string="Days overdue", compute="_compute_dunning_days_overdue",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_blocked = fields.Boolean(string="Dunning blocked", copy=False, tracking=True)
+    dunning_blocked = fields.Boolean(
+        string="Dunning blocked", copy=False, tracking=True, groups=ACCOUNTING_GROUPS)
     dunning_block_reason = fields.Selection(
         [("disputed", "Disputed"), ("payment_plan", "Payment plan agreed"), ("other", "Other")],
         string="Block reason", copy=False, tracking=True,
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_block_note = fields.Char(string="Block note", copy=False)
+    dunning_block_note = fields.Char(
+        string="Block note", copy=False, groups=ACCOUNTING_GROUPS)
     dunning_block_until = fields.Date(
         string="Blocked until", copy=False,
         help="Dunning resumes the day after; leave empty to block until unblocked by hand.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_letter_line_ids = fields.One2many(
-        "account.dunning.letter.line", "move_id", string="Dunning history"
+        "account.dunning.letter.line", "move_id", string="Dunning history",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+    dunning_letter_count = fields.Integer(
+        compute="_compute_dunning_letter_count", groups=ACCOUNTING_GROUPS)
     dunning_interest = fields.Monetary(
         string="Interest to date", compute="_compute_dunning_interest",
         currency_field="currency_id",
+        groups=ACCOUNTING_GROUPS,
     )
 
     # ------------------------------------------------------------

@@ -9,3 +9,4 @@ from . import test_dunning_settings_validation
 from . import test_dunning_export_injection
 from . import test_dunning_letter_checks
 from . import test_dunning_printed_letter
+from . import test_dunning_portal

@@ -12,6 +12,7 @@ from odoo.tests import tagged
 from .common import DunningCommon
 
 LETTER_REPORT = "account_dunning_be.account_dunning_letter_report"
+DEPOSIT_REPORT = "account_dunning_be.account_dunning_registered_deposit_report"
 
 
 @tagged("post_install", "-at_install")
@@ -82,8 +83,10 @@ class TestDunningLetterChecks(DunningCommon):
         # the report the Print menu lists for the letters
         self.assertEqual(report.binding_model_id.model, "account.dunning.letter")
         Report = self.env["ir.actions.report"]
-        for render in (Report._render_qweb_pdf, Report._render_qweb_html):
-            with self.subTest(render=render.__name__):
-                with self.assertRaisesRegex(UserError, r"(?s)IBAN.*enterprise number"):
-                    render(LETTER_REPORT, letter.ids)
+        for report_ref in (LETTER_REPORT, DEPOSIT_REPORT):
+            self.assertEqual(self.env.ref(report_ref).binding_type, "report")
+            for render in (Report._render_qweb_pdf, Report._render_qweb_html):
+                with self.subTest(report=report_ref, render=render.__name__):
+                    with self.assertRaisesRegex(UserError, r"(?s)IBAN.*enterprise number"):
+                        render(report_ref, letter.ids)
         self.assertEqual(letter.state, "draft")

@@ -101,7 +101,7 @@ class TestClaimPostedTwiceAtOnce(TransactionCase):
             target=lambda: result.update(value=self._post(cr_b, self.wizard_ids[1])))
         second.start()
         # the second user gets an answer at once, not after the first one's commit
-        second.join(timeout=10)
+        second.join(timeout=30)
         answered_first = not second.is_alive()
         cr_a.commit()
         second.join(timeout=60)

@@ -147,7 +147,7 @@ def run_dunning(env, today, payments, history_days=150):
             env["account.dunning.file"].search([("state", "!=", "closed")])._close_settled(day)
             written = Service._escalate(day)
             letters |= written
-            for letter in written.filtered(lambda lt: offset and lt.state == "draft"):
+            for letter in written.filtered(lambda lt: lt.state == "draft") if offset else []:
                 # sent that morning (the e-mails themselves are not queued in the demo)
                 letter.write({
                     "state": "sent" if letter.by_email else "printed",

@@ -1,4 +1,10 @@
+import psycopg2.errors
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .res_partner import ACCOUNTING_GROUPS
 
 # Default accounts of the Belgian chart (l10n_be template ids), resolved at use time:
 # late payment interest is a financial income on current assets (751), the flat fee and
@@ -51,6 +57,20 @@ class AccountDunningClaim(models.Model):
     amount = fields.Monetary(required=True)
     state = fields.Selection(related="claim_move_id.state", store=True, string="Claim status")
 
+    # what is claimed is claimed once, whatever the snapshot two users posted from: the
+    # interest of a day, the flat fee and the penalty of an invoice (a cancelled claim frees)
+    _sql_constraints = [
+        ("interest_claimed_once",
+         "EXCLUDE USING gist (int4range(move_id, move_id, '[]') WITH &&, "
+         "daterange(date_from, date_to, '[]') WITH &&) "
+         "WHERE (kind = 'interest' AND state != 'cancel')",
+         "This interest period of the invoice is already charged by another claim."),
+        ("fee_claimed_once",
+         "EXCLUDE USING btree (move_id WITH =, kind WITH =) "
+         "WHERE (kind IN ('flat_fee', 'penalty') AND state != 'cancel')",
+         "This fee of the invoice is already charged by another claim."),
+    ]
+
     @api.model
     def _get_active_domain(self, moves):
         return [("move_id", "in", moves.ids), ("state", "!=", "cancel")]
@@ -62,19 +82,24 @@ class AccountMove(models.Model):
     dunning_claim_ids = fields.One2many(
         "account.dunning.claim", "move_id", string="Claimed interest and fees",
         help="What claim invoices charged for this invoice.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_source_ids = fields.One2many(
         "account.dunning.claim", "claim_move_id", string="Claimed for",
         help="The invoices and periods this claim invoice charges interest and fees for.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_move_ids = fields.Many2many(
         "account.move", string="Claim invoices", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_source_move_ids = fields.Many2many(
         "account.move", string="Source invoices", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_is_claim = fields.Boolean(
         string="Interest and fees claim", compute="_compute_dunning_is_claim", store=True,
+        groups=ACCOUNTING_GROUPS,
         help="An invoice of interest and fees: dunning letters list it as an open item and "
         "never charge interest, a flat fee or a penalty on it.",
     )
@@ -109,6 +134,23 @@ class AccountMove(models.Model):
             else:
                 done[claim.kind] = True
         return result
+
+    def _dunning_lock_for_claim(self):
+        """Lock the invoices about to be claimed for, or tell the user someone else is on
+        them: two claims posted at the same moment never both read "nothing claimed yet"."""
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM account_move WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    tuple(self.ids),
+                ), log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(self.env._(
+                "Another user is claiming or changing %(invoices)s right now. Try again in a "
+                "moment: the wizard then shows what is left to claim.",
+                invoices=", ".join(self.mapped("name")))) from None
 
     def action_open_dunning_claims(self):
         self.ensure_one()

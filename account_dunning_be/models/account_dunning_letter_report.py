@@ -64,6 +64,11 @@ class AccountDunningLetter(models.Model):
         "communication when the letter claims one invoice, a new one for the letter when it "
         "claims several.",
     )
+    printed_attachment_id = fields.Many2one(
+        "ir.attachment", string="Printed letter", readonly=True, copy=False,
+        help="The letter as it was printed for the post, kept to show what the customer "
+        "received.",
+    )
 
     @api.depends("line_ids.move_id.payment_reference")
     def _compute_payment_reference(self):
@@ -104,12 +109,18 @@ class AccountDunningLetter(models.Model):
 
     @api.constrains("registered_date", "date")
     def _check_registered_date(self):
+        today = fields.Date.context_today(self)
         for letter in self.filtered("registered_date"):
             if letter.registered_date < letter.date:
                 raise ValidationError(self.env._(
                     "The deposit date of letter %(letter)s (%(deposit)s) cannot be before the "
                     "letter's date (%(date)s).", letter=letter.name,
                     deposit=letter.registered_date, date=letter.date))
+            if letter.registered_date > today:
+                raise ValidationError(self.env._(
+                    "The deposit date of letter %(letter)s (%(deposit)s) is in the future: "
+                    "record it once the letter is at the post office.",
+                    letter=letter.name, deposit=letter.registered_date))
 
     # ------------------------------------------------------------
     # REPORT HELPERS (used by the QWeb letter)
@@ -541,8 +552,15 @@ class AccountDunningLetter(models.Model):
     # ------------------------------------------------------------
 
     def _check_sendable(self):
-        """Raise when the letters cannot lawfully go out: what to fill in, and where."""
+        """Raise when the letters cannot lawfully go out: what to fill in, and where.
+
+        Every way out goes through here: sending, printing, the Print menu's reports."""
         missing = []
+        today = fields.Date.context_today(self)
+        for letter in self.filtered(lambda lt: lt.date > today):
+            missing.append(self.env._(
+                "Letter %(letter)s is dated %(date)s, in the future: it cannot go out before "
+                "that day.", letter=letter.name, date=fields.Date.to_string(letter.date)))
         for company in self.company_id:
             letters = self.filtered(lambda lt, c=company: lt.company_id == c)
             if not letters[0]._get_bank_account().acc_number:
@@ -569,8 +587,24 @@ class AccountDunningLetter(models.Model):
     # PUBLIC ACTIONS
     # ------------------------------------------------------------
 
+    def _check_email_address(self):
+        """Raise when an e-mail letter's recipient has no e-mail address (any more)."""
+        missing = [
+            self.env._(
+                "%(customer)s has no e-mail address: letter %(letter)s cannot be sent by "
+                "e-mail. Add the address on the contact, or print the letter and send it by "
+                "post.", customer=(letter.contact_id or letter.partner_id).display_name,
+                letter=letter.name)
+            for letter in self.filtered("by_email")
+            if not (letter.contact_id or letter.partner_id).email
+        ]
+        if missing:
+            raise UserError("\n".join(missing))
+
     def action_send(self):
-        self.filtered(lambda lt: lt.state == "draft")._check_sendable()
+        drafts = self.filtered(lambda lt: lt.state == "draft")
+        drafts._check_sendable()
+        drafts._check_email_address()
         return super().action_send()
 
     def action_print(self):
@@ -593,11 +627,39 @@ class AccountDunningLetter(models.Model):
         self._check_sendable()
         draft = self.filtered(lambda lt: lt.state == "draft")
         paid = draft._cancel_if_paid()
-        (draft - paid).filtered(lambda lt: not lt.by_email)._mark_printed()
+        printed = (draft - paid).filtered(lambda lt: not lt.by_email)
+        printed._mark_printed()
+        printed._attach_printed_letter()
         letters = self - paid
         if not letters:
             return self._notify_all_paid()
         return self.env.ref(report_xmlid).report_action(letters)
+
+    def _attach_printed_letter(self):
+        """Keep each letter, rendered as it goes to the post, as its attachment.
+
+        One rendering for all the letters when Odoo can split the PDF per letter, else one
+        per letter. Under tests Odoo renders reports as HTML: the HTML is what is kept."""
+        if not self:
+            return
+        Report = self.env["ir.actions.report"]
+        contents = {}
+        if len(self) > 1:
+            streams, report_type = Report._pre_render_qweb_pdf(LETTER_REPORT, self.ids)
+            if report_type == "pdf":
+                contents = {res_id: (value["stream"].getvalue(), "pdf")
+                            for res_id, value in streams.items() if res_id and value["stream"]}
+        for letter in self.filtered(lambda lt: lt.id not in contents):
+            contents[letter.id] = Report._render_qweb_pdf(LETTER_REPORT, letter.ids)
+        attachments = self.env["ir.attachment"].create([{
+            "name": f"{letter.name.replace('/', '-')} - {letter.partner_id.name}.{report_type}",
+            "raw": contents[letter.id][0],
+            "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+            "res_model": self._name,
+            "res_id": letter.id,
+        } for letter in self for report_type in [contents[letter.id][1]]])
+        for letter, attachment in zip(self, attachments, strict=True):
+            letter.printed_attachment_id = attachment
 
     def _notify_all_paid(self):
         """A message, not an error: an error would undo the cancellation of the letters."""

@@ -11,6 +11,7 @@ from odoo.tools import SQL, float_round
 from odoo.tools.mail import generate_tracking_message_id
 
 from .. import law
+from .res_partner import ACCOUNTING_GROUPS
 
 _logger = logging.getLogger(__name__)
 
@@ -25,37 +26,49 @@ class AccountMove(models.Model):
 
     dunning_level_id = fields.Many2one(
         "account.dunning.level", string="Dunning level", readonly=True, copy=False, index=True,
-        tracking=True, help="The level of the last letter that listed the invoice.",
+        tracking=True, groups=ACCOUNTING_GROUPS,
+        help="The level of the last letter that listed the invoice.",
     )
-    dunning_last_date = fields.Date(string="Last dunning step", readonly=True, copy=False)
+    dunning_last_date = fields.Date(
+        string="Last dunning step", readonly=True, copy=False, groups=ACCOUNTING_GROUPS)
     dunning_file_id = fields.Many2one(
         "account.dunning.file", string="Dunning file", readonly=True, copy=False, index=True,
+        groups=ACCOUNTING_GROUPS,
         help="The customer's dunning file the invoice belongs to: its next step is the file's.",
     )
     dunning_next_date = fields.Date(
         string="Next dunning step", compute="_compute_dunning_next_date", store=True,
         index=True, copy=False,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_days_overdue = fields.Integer(
-        string="Days overdue", compute="_compute_dunning_days_overdue"
+        string="Days overdue", compute="_compute_dunning_days_overdue",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_blocked = fields.Boolean(string="Dunning blocked", copy=False, tracking=True)
+    dunning_blocked = fields.Boolean(
+        string="Dunning blocked", copy=False, tracking=True, groups=ACCOUNTING_GROUPS)
     dunning_block_reason = fields.Selection(
         [("disputed", "Disputed"), ("payment_plan", "Payment plan agreed"), ("other", "Other")],
         string="Block reason", copy=False, tracking=True,
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_block_note = fields.Char(string="Block note", copy=False)
+    dunning_block_note = fields.Char(
+        string="Block note", copy=False, groups=ACCOUNTING_GROUPS)
     dunning_block_until = fields.Date(
         string="Blocked until", copy=False,
         help="Dunning resumes the day after; leave empty to block until unblocked by hand.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_letter_line_ids = fields.One2many(
-        "account.dunning.letter.line", "move_id", string="Dunning history"
+        "account.dunning.letter.line", "move_id", string="Dunning history",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+    dunning_letter_count = fields.Integer(
+        compute="_compute_dunning_letter_count", groups=ACCOUNTING_GROUPS)
     dunning_interest = fields.Monetary(
         string="Interest to date", compute="_compute_dunning_interest",
         currency_field="currency_id",
+        groups=ACCOUNTING_GROUPS,
     )
 
     # ------------------------------------------------------------
@@ -103,11 +116,18 @@ class AccountMove(models.Model):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
                                  and m.id)
         (self - invoices).dunning_interest = 0.0
+        today = fields.Date.context_today(self)
         try:
-            claims = invoices._dunning_get_claims(fields.Date.context_today(self))
-        except (ValueError, TypeError, UserError):
-            _logger.exception("Interest to date of %s could not be computed", invoices.ids)
+            claims = invoices._dunning_get_claims(today)
+        except Exception:
+            # an invoice form never fails on a dunning figure: find the invoices at fault
             claims = {}
+            for move in invoices:
+                try:
+                    claims.update(move._dunning_get_claims(today))
+                except Exception:
+                    _logger.exception("Interest of %s cannot be computed; shown as 0",
+                                      move.display_name)
         for move in invoices:
             claim = claims.get(move.id)
             move.dunning_interest = float(claim.interest) if claim else 0.0

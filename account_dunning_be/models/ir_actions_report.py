@@ -16,6 +16,13 @@ LETTER_REPORT_NAME = "account_dunning_be.report_dunning_letter"
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def _get_rendering_context(self, report, docids, data):
+        # whatever prints a letter (the Print menu, a URL, an e-mail template, our buttons)
+        # renders it here: the letters are checked as when sent
+        if report.report_name in SINGLE_BODY_REPORTS and docids:
+            self.env[report.model].browse(docids)._check_sendable()
+        return super()._get_rendering_context(report, docids, data)
+
     def _prepare_html(self, html, report_model=False):
         if self.report_name not in SINGLE_BODY_REPORTS:
             return super()._prepare_html(html, report_model=report_model)

@@ -1,4 +1,12 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# the dunning settings that are amounts, rates or days: none may be negative
+DUNNING_NON_NEGATIVE = (
+    "dunning_interest_rate", "dunning_penalty_percent", "dunning_penalty_min",
+    "dunning_penalty_max", "dunning_min_amount", "dunning_grace_days",
+    "dunning_bailiff_estimate", "dunning_lawyer_estimate", "dunning_payment_days",
+)
 
 
 class ResCompany(models.Model):
@@ -69,6 +77,28 @@ class ResCompany(models.Model):
         "letter itself.",
     )
     dunning_level_ids = fields.One2many("account.dunning.level", "company_id")
+
+    @api.constrains(*DUNNING_NON_NEGATIVE)
+    def _check_dunning_settings(self):
+        """Settings every dunning figure is computed from: a bad one would stop them all."""
+        for company in self:
+            for fname in DUNNING_NON_NEGATIVE:
+                if company[fname] < 0:
+                    raise ValidationError(self.env._(
+                        "%(setting)s cannot be negative (%(value)s) in the dunning settings of "
+                        "%(company)s.",
+                        setting=self._fields[fname]._description_string(self.env),
+                        value=company[fname], company=company.name))
+            if company.dunning_penalty_max and \
+                    company.dunning_penalty_min > company.dunning_penalty_max:
+                raise ValidationError(self.env._(
+                    "%(minimum)s (%(min_value)s) cannot be above %(maximum)s (%(max_value)s) in "
+                    "the dunning settings of %(company)s. Leave the maximum at 0 for no "
+                    "maximum.",
+                    minimum=self._fields["dunning_penalty_min"]._description_string(self.env),
+                    min_value=company.dunning_penalty_min,
+                    maximum=self._fields["dunning_penalty_max"]._description_string(self.env),
+                    max_value=company.dunning_penalty_max, company=company.name))
 
     @api.model
     def _dunning_default_companies(self):

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 
+# who may read the dunning fields of invoices and customers: internal accounting users, never
+# a portal user reading their own invoice
+ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -10,23 +14,30 @@ class ResPartner(models.Model):
         default="auto",
         help="Automatic: a company, or a contact with a VAT or enterprise number, is an "
         "enterprise (law of 2 August 2002); anyone else is a consumer (Book XIX).",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_is_b2b = fields.Boolean(
-        string="Enterprise debtor", compute="_compute_dunning_is_b2b"
+        string="Enterprise debtor", compute="_compute_dunning_is_b2b",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_excluded = fields.Boolean(
-        string="Excluded from dunning", help="No reminder is ever created for this customer."
+        string="Excluded from dunning", help="No reminder is ever created for this customer.",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_letter_ids = fields.One2many("account.dunning.letter", "partner_id")
+    dunning_letter_ids = fields.One2many(
+        "account.dunning.letter", "partner_id", groups=ACCOUNTING_GROUPS)
     dunning_file_ids = fields.One2many(
-        "account.dunning.file", "partner_id", string="Dunning files")
+        "account.dunning.file", "partner_id", string="Dunning files", groups=ACCOUNTING_GROUPS)
     dunning_file_id = fields.Many2one(
         "account.dunning.file", string="Open dunning file", compute="_compute_dunning_file_id",
+        groups=ACCOUNTING_GROUPS,
         help="The customer's open dunning file (its newest one when several currencies).",
     )
     dunning_stage_id = fields.Many2one(
-        "account.dunning.level", string="Dunning stage", compute="_compute_dunning_file_id")
-    dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+        "account.dunning.level", string="Dunning stage", compute="_compute_dunning_file_id",
+        groups=ACCOUNTING_GROUPS)
+    dunning_letter_count = fields.Integer(
+        compute="_compute_dunning_letter_count", groups=ACCOUNTING_GROUPS)
     dunning_contact_id = fields.Many2one(
         "res.partner",
         string="Dunning contact",
@@ -34,6 +45,7 @@ class ResPartner(models.Model):
         store=True,
         readonly=False,
         help="Who receives the reminders: by default the invoice address when there is one.",
+        groups=ACCOUNTING_GROUPS,
     )
 
     @api.depends("dunning_partner_type", "is_company", "vat", "commercial_partner_id.is_company",

@@ -4,3 +4,9 @@ from . import test_dunning_rate
 from . import test_dunning_wizard
 from . import test_dunning_letter_report
 from . import test_dunning_wizard_tour
+from . import test_dunning_claim_concurrency
+from . import test_dunning_settings_validation
+from . import test_dunning_export_injection
+from . import test_dunning_letter_checks
+from . import test_dunning_printed_letter
+from . import test_dunning_portal

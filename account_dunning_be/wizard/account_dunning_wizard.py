@@ -4,6 +4,8 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+import psycopg2.errors
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools.misc import formatLang
@@ -108,6 +110,12 @@ class AccountMoveDunning(models.TransientModel):
 
     def _check_date(self):
         self.ensure_one()
+        today = fields.Date.context_today(self)
+        if self.date > today:
+            raise UserError(self.env._(
+                "The computation date %(date)s is in the future: interest, fees and letters "
+                "can only be dated today (%(today)s) or earlier.",
+                date=fields.Date.to_string(self.date), today=fields.Date.to_string(today)))
         early = self.move_ids.filtered(
             lambda m: (m.invoice_date_due or m.invoice_date) > self.date)
         if early:
@@ -173,6 +181,10 @@ class AccountMoveDunning(models.TransientModel):
     def _compute_warning(self):
         for wizard in self:
             messages = []
+            if wizard.date and wizard.date > fields.Date.context_today(wizard):
+                messages.append(self.env._(
+                    "The computation date is in the future: nothing can be claimed or sent "
+                    "on it."))
             early = wizard.move_ids.filtered(
                 lambda m, w=wizard: w.date and (m.invoice_date_due or m.invoice_date) > w.date)
             if early:
@@ -337,6 +349,7 @@ class AccountMoveDunning(models.TransientModel):
                 "Nothing to claim: the selected invoices give no interest, flat fee or penalty "
                 "on %(date)s, or it was already claimed.",
                 date=fields.Date.to_string(self.date)))
+        lines.move_id._dunning_lock_for_claim()
         lines._check_not_claimed()
         claims = self.env["account.move"]
         for _partner, partner_lines in lines.grouped("partner_id").items():
@@ -420,24 +433,32 @@ class AccountMoveDunning(models.TransientModel):
         self.ensure_one()
         _ = self.env._
         buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        # names, references and numbers typed by users are data, never formulas or links
+        # (OWASP, CSV injection): every text cell is written as a string
+        book = xlsxwriter.Workbook(buffer, {
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False,
+        })
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
 
         def sheet(name, header, rows):
             ws = book.add_worksheet(name)
-            ws.write_row(0, 0, header, bold)
+            for c, title in enumerate(header):
+                ws.write_string(0, c, title, bold)
             for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row):
-                    if isinstance(value, float):
+                    if value is None or value is False:
+                        ws.write_blank(r, c, None)
+                    elif isinstance(value, float):
                         ws.write_number(r, c, value, money)
+                    elif isinstance(value, int):
+                        ws.write_number(r, c, value)
                     elif hasattr(value, "isoformat"):
                         ws.write_datetime(r, c, fields.Datetime.to_datetime(value), day)
-                    elif value is None or value is False:
-                        ws.write_blank(r, c, None)
                     else:
-                        ws.write(r, c, value)
+                        ws.write_string(r, c, str(value))
             ws.set_column(0, len(header) - 1, 18)
             return ws
 
@@ -582,10 +603,19 @@ class AccountMoveDunningLine(models.TransientModel):
         claim.payment_reference = claim._get_invoice_reference_be_invoice()
         claim.action_post()
         aml_by_sequence = claim.invoice_line_ids.sorted("sequence")
-        self.env["account.dunning.claim"].create([
-            dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
-            for source, aml in zip(sources, aml_by_sequence, strict=True)
-        ])
+        try:
+            with self.env.cr.savepoint():
+                self.env["account.dunning.claim"].create([
+                    dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
+                    for source, aml in zip(sources, aml_by_sequence, strict=True)
+                ])
+        except (psycopg2.errors.ExclusionViolation, psycopg2.errors.UniqueViolation):
+            # the database's guard (account.dunning.claim's constraints): another claim was
+            # posted since this one was computed
+            raise UserError(self.env._(
+                "Interest or fees of %(invoices)s were claimed by another user meanwhile: open "
+                "the wizard again to see what is left to claim.",
+                invoices=", ".join(self.move_id.mapped("name")))) from None
         self.move_id._message_log_batch(bodies={
             move.id: self.env._("Interest and fees claimed on %(claim)s.",
                                 claim=claim._get_html_link())

@@ -4,7 +4,8 @@
 of accounts (``be_comp``) with what the dunning needs to show its work:
 
 - an IBAN bank account on the company's bank journal, structured communication
-  (+++xxx/xxxx/xxxxx+++) on the sales journal;
+  (+++xxx/xxxx/xxxxx+++) on the sales journal; a penalty clause of 10 % (at least
+  EUR 40, at most EUR 2,500) in its terms and conditions;
 - 22 customers: enterprises with a VAT number and consumers without one, speaking
   French, Dutch, German and English, in Brussels, Flanders, Wallonia and the East
   Cantons;
@@ -284,6 +285,9 @@ def build(env, today=None, company=None, defer_payments=False):
     products = _create_products(env, company, tax)
     term = env.ref("account.account_payment_term_30days", raise_if_not_found=False)
 
+    # the terms and conditions of the demo company: a penalty clause courts accept
+    company.write({"dunning_penalty_percent": 10.0, "dunning_penalty_min": 40.0,
+                   "dunning_penalty_max": 2500.0})
     plan = _plan(rng, today, partners)
     Move = env["account.move"].with_company(company)
     invoices = Move.create([{

@@ -94,7 +94,8 @@ class AccountDunningEscalation(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_step(self, file, moves, today, ladder, level=None, ignore_delay=False):
+    def _get_step(self, file, moves, today, ladder, level=None, ignore_delay=False,
+                  closed_last=None):
         """The step the customer file ``file`` (None: no open file yet) with the overdue
         invoices ``moves`` takes on ``today``: a level, ``HAND_OVER``, or None (nothing
         yet).
@@ -105,6 +106,8 @@ class AccountDunningEscalation(models.AbstractModel):
           date; a next level its delay after the last letter was sent, and never before
           that letter's payment deadline plus the transfer days; the hand-over after the
           final level likewise after its deadline;
+        - a new file's first letter waits, too, for the deadline of the last letter of
+          the customer's previous file (``closed_last``: {partner id: that letter});
         - levels never go down; ``level`` may take a file higher than its next level;
         - paper letters are created on Belgian working days only; e-mail any day.
         """
@@ -130,6 +133,11 @@ class AccountDunningEscalation(models.AbstractModel):
             oldest = min(moves.mapped(lambda m: m.invoice_date_due or m.invoice_date))
             due_on = oldest + timedelta(
                 days=0 if ignore_delay else next_level.delay + company.dunning_grace_days)
+            closed = closed_last.get(moves.commercial_partner_id.id) if closed_last else None
+            if closed:
+                # the deadline of a closed file's last letter still holds for the customer
+                due_on = max(due_on, self.env["account.dunning.file"]._earliest_after_deadline(
+                    closed.payment_deadline, company))
         if today < due_on:
             return None
         target = next_level
@@ -172,6 +180,22 @@ class AccountDunningEscalation(models.AbstractModel):
         return {(f.partner_id, f.company_id, f.currency_id): f for f in files}
 
     @api.model
+    def _get_closed_last_letters(self, keys):
+        """{partner id: the last letter sent} of the closed files of the keys' customers
+        (commercial partner, company, currency) that have no open file: one query."""
+        if not keys:
+            return {}
+        letters = self.env["account.dunning.letter"].search([
+            ("partner_id", "in", [key[0].id for key in keys]),
+            ("file_id.state", "=", "closed"), ("state", "in", ("sent", "printed"))],
+            order="date, id")
+        wanted = {(key[0].id, key[1].id, key[2].id) for key in keys}
+        return {
+            letter.partner_id.id: letter for letter in letters
+            if (letter.partner_id.id, letter.company_id.id, letter.currency_id.id) in wanted
+        }
+
+    @api.model
     def _escalate_customers(self, today, partners, level=None, ignore_delay=False):
         """(letters created, customers that failed) for the customers of ``partners``."""
         Letter = self.env["account.dunning.letter"]
@@ -180,6 +204,8 @@ class AccountDunningEscalation(models.AbstractModel):
         if not groups:
             return Letter, failed
         files = self._get_open_files(groups)
+        closed_last = self._get_closed_last_letters(
+            [key for key in groups if key not in files])
         ladders = self.env["account.dunning.level"]._get_ladders(
             self.env["res.company"].concat(*{key[1] for key in groups}))
         steps, hand_overs, joining = {}, [], []
@@ -188,7 +214,8 @@ class AccountDunningEscalation(models.AbstractModel):
             file = files.get(key)
             try:
                 step = self._get_step(file, moves, today, ladders[company.id],
-                                      level=level, ignore_delay=ignore_delay)
+                                      level=level, ignore_delay=ignore_delay,
+                                      closed_last=closed_last)
             except Exception:
                 _logger.exception("Dunning of %s (%s) failed; the others go on",
                                   partner.display_name, company.name)
@@ -230,6 +257,13 @@ class AccountDunningEscalation(models.AbstractModel):
         rows = [(file.id, move_id) for file, moves in joining for move_id in moves.ids]
         if not rows:
             return
+        for file, moves in joining:
+            if moves and file.state == "handed_over":
+                # no automatic letter any more: the accountant decides for them too
+                file.message_post(body=self.env._(
+                    "%(invoices)s fell due and joined the file handed over to you: no "
+                    "automatic letter is sent for it.",
+                    invoices=", ".join(moves.mapped("name"))))
         moves = self.env["account.move"].browse([move_id for _file, move_id in rows])
         moves.flush_recordset(["dunning_file_id"])
         self.env.cr.execute(SQL(

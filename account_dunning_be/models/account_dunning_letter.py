@@ -43,7 +43,8 @@ class AccountDunningLetter(models.Model):
         compute="_compute_payment_deadline", store=True, readonly=True,
         help="The date by which the customer must pay, printed on the letter: the company's "
         "payment term from the sending (or deposit) date; for a consumer never before the "
-        "end of the 14-day waiting period (Book XIX). No next step comes before it.",
+        "end of the 14-day waiting period (Book XIX); moved to the next working day when it "
+        "falls on a weekend or a public holiday. No next step comes before it.",
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     lang = fields.Selection(selection="_get_lang_selection", string="Language", readonly=True)
@@ -105,6 +106,9 @@ class AccountDunningLetter(models.Model):
                 # Book XIX: never before the end of the waiting period
                 deadline = max(deadline, law.b2c_waiting_period_end(
                     sent_on, letter._get_channel()))
+            while not law.is_working_day(deadline):
+                # a transfer cannot arrive on a Sunday or a public holiday
+                deadline += timedelta(days=1)
             letter.payment_deadline = deadline
 
     @api.depends("line_ids.move_id")

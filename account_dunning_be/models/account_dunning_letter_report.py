@@ -61,8 +61,8 @@ class AccountDunningLetter(models.Model):
         readonly=True,
         copy=False,
         help="What the customer mentions when paying: the invoice's own structured "
-        "communication when the letter claims one invoice, a new one for the letter when it "
-        "claims several.",
+        "communication when the letter asks for one invoice's balance only, a new one for "
+        "the letter when it lists several invoices or claims costs.",
     )
     printed_attachment_id = fields.Many2one(
         "ir.attachment", string="Printed letter", readonly=True, copy=False,
@@ -70,15 +70,22 @@ class AccountDunningLetter(models.Model):
         "received.",
     )
 
-    @api.depends("line_ids.move_id.payment_reference")
+    @api.depends("line_ids.move_id.payment_reference", "line_ids.interest",
+                 "line_ids.flat_fee", "line_ids.penalty")
     def _compute_payment_reference(self):
         for letter in self:
             letter.payment_reference = letter._default_payment_reference() if letter.id else False
 
     def _default_payment_reference(self):
+        """The invoice's own reference when the letter asks for exactly that invoice's
+        balance; otherwise the letter's own, so that a payment of the letter's total is
+        not taken for an overpayment of one invoice."""
         self.ensure_one()
         moves = self.line_ids.move_id
-        if len(moves) == 1 and is_valid_structured_reference_be(moves.payment_reference or ""):
+        claims_costs = any(line.interest or line.flat_fee or line.penalty
+                           for line in self.line_ids)
+        if len(moves) == 1 and not claims_costs and is_valid_structured_reference_be(
+                moves.payment_reference or ""):
             return moves.payment_reference
         # 9 + the letter id on 9 digits: never one of l10n_be's invoice-id references
         return format_structured_reference(f"9{self.id:09d}"[-10:])
@@ -472,14 +479,18 @@ class AccountDunningLetter(models.Model):
                     rate=letter._fmt_number(rate),
                     start=letter._fmt_date(waiting_end + timedelta(days=1))))
         for waiting_end, waiting in lines.filtered(
-                lambda line: line.claim_status == law.WAITING).grouped("waiting_end").items():
+                lambda line: line.claim_status in (law.WAITING, law.REMINDER)
+        ).grouped("waiting_end").items():
+            rate = letter._get_consumer_rate(max(waiting_end, letter.date))
             texts.append(_(
-                "No costs claimed yet for %(invoices)s: its waiting period runs until "
-                "%(date)s; after that date the damages of %(damages)s and the interest "
-                "announced in our reminder may be claimed.",
+                "No costs claimed yet for %(invoices)s (waiting period until %(date)s). We may "
+                "claim the damages of %(damages)s announced in our reminder, and late payment "
+                "interest at the yearly rate of %(rate)s %% from %(start)s.",
                 invoices=", ".join(waiting.move_id.mapped("name")),
                 date=letter._fmt_date(waiting_end),
-                damages=letter._fmt_amount(sum(waiting.mapped("damages_announced")))))
+                damages=letter._fmt_amount(sum(waiting.mapped("damages_announced"))),
+                rate=letter._fmt_number(rate) if rate is not None else "-",
+                start=letter._fmt_date(waiting_end + timedelta(days=1))))
         return texts
 
     def _get_claim_notes(self):

@@ -35,9 +35,9 @@ class TestDunningLadder(DunningCommon):
 
     def test_first_level_then_the_deadline_then_the_next(self):
         """Due Sunday 1 March; friendly reminder on day 7 (an e-mail may go on a Sunday).
-        Sent on 8 March, it gives 14 days: deadline Sunday 22 March; a transfer made then
-        has arrived by the 3rd working day (Wednesday 25): the second reminder comes on
-        Thursday 26 March, not on day 14 of its delay (22 March)."""
+        Sent on 8 March, it gives 14 days: Sunday 22 March, so the deadline is Monday 23
+        March; a transfer made then has arrived by the 3rd working day (Thursday 26): the
+        second reminder comes on Friday 27 March, not on day 14 of its delay (22 March)."""
         invoice = self._invoice(self.b2b, 1000.0, "2026-02-01", "2026-03-01")
         self.assertEqual(invoice.dunning_next_date, date(2026, 3, 8))
         self.assertFalse(self._escalate("2026-03-07"))
@@ -53,16 +53,16 @@ class TestDunningLadder(DunningCommon):
 
         self._send(letter, "2026-03-08")
         self.assertEqual((letter.state, letter.date_sent), ("sent", date(2026, 3, 8)))
-        self.assertEqual(letter.payment_deadline, date(2026, 3, 22))
+        self.assertEqual(letter.payment_deadline, date(2026, 3, 23))
         self.assertEqual(file.state, "waiting")
-        self.assertEqual(file.payment_deadline, date(2026, 3, 22))
-        self.assertEqual(file.next_date, date(2026, 3, 26))
-        self.assertEqual(invoice.dunning_next_date, date(2026, 3, 26))
+        self.assertEqual(file.payment_deadline, date(2026, 3, 23))
+        self.assertEqual(file.next_date, date(2026, 3, 27))
+        self.assertEqual(invoice.dunning_next_date, date(2026, 3, 27))
         self.assertEqual(invoice.dunning_level_id, self.friendly)
         self.assertFalse(self._escalate("2026-03-22"))
-        self.assertFalse(self._escalate("2026-03-25"))
+        self.assertFalse(self._escalate("2026-03-26"))
 
-        second = self._escalate("2026-03-26")
+        second = self._escalate("2026-03-27")
         self.assertEqual(second.level_id, self.second)
         self.assertEqual(second.file_id, file, "one file, one sequence")
         self.assertEqual(second.by_post, "letter")

@@ -503,6 +503,14 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(b2c_invoice.dunning_level_id, self.second, "the next level by default")
         with freeze_time("2025-04-18"), self.assertRaisesRegex(UserError, "dated and sent today"):
             self._wizard(b2c_invoice, "2025-04-10").action_send_letters()
+        # a level the file already reached: a clear error, nothing sent
+        count = self.env["account.dunning.letter"].search_count([])
+        with freeze_time("2025-06-02"):
+            wizard = self._wizard(b2b_invoice, "2025-06-02")
+            wizard.level_id = self.formal
+            with self.assertRaisesRegex(UserError, "already reached Formal notice"):
+                wizard.action_send_letters()
+        self.assertEqual(self.env["account.dunning.letter"].search_count([]), count)
 
     # ------------------------------------------------------------
     # Bad input

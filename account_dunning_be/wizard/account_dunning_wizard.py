@@ -369,6 +369,7 @@ class AccountMoveDunning(models.TransientModel):
                 "Letters are dated and sent today: set the computation date to %(today)s to "
                 "send them.", today=fields.Date.to_string(today)))
         partners = self.line_ids.move_id.commercial_partner_id
+        self._check_level_not_reached(partners)
         letters = self.env["account.dunning.escalation"]._escalate(
             self.date, partners, level=self.level_id, ignore_delay=True)
         if not letters:
@@ -381,6 +382,24 @@ class AccountMoveDunning(models.TransientModel):
         if drafts:
             drafts.action_send()
         return letters._get_records_action(name=self.env._("Dunning letters"))
+
+    def _check_level_not_reached(self, partners):
+        """A level chosen in the wizard takes a file up, never back to a level it reached:
+        say so instead of sending the next level unasked."""
+        if not self.level_id:
+            return
+        files = self.env["account.dunning.file"].search([
+            ("partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id),
+            ("currency_id", "=", self.currency_id.id), ("state", "!=", "closed")])
+        position = (self.level_id.sequence, self.level_id.id)
+        reached = files.filtered(
+            lambda f: f.level_id and (f.level_id.sequence, f.level_id.id) >= position)
+        if reached:
+            raise UserError(self.env._(
+                "The dunning file of %(customer)s already reached %(stage)s: a file never "
+                "goes back to a level. Choose a higher level, or leave the level empty to "
+                "send its next one.",
+                customer=reached[0].partner_id.display_name, stage=reached[0].level_id.name))
 
     def _block(self, reason):
         self.ensure_one()

@@ -4,3 +4,4 @@ from . import test_dunning_rate
 from . import test_dunning_wizard
 from . import test_dunning_letter_report
 from . import test_dunning_wizard_tour
+from . import test_dunning_letter_paper

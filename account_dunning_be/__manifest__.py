@@ -7,7 +7,7 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "account_dunning_be developers",
-    "depends": ["account", "l10n_be", "mail"],
+    "depends": ["account", "account_qr_code_sepa", "l10n_be", "mail"],
     "external_dependencies": {"python": ["xlrd"]},
     "data": [
         "security/account_dunning_security.xml",

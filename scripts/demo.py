@@ -44,6 +44,14 @@ COMPANY = {
     "phone": "+32 2 230 45 67",
     "website": "https://www.atelier-dupont.example",
 }
+# translated company settings printed on the letters: the register of legal entities and
+# its seat (the enterprise court of Brussels), the signatory's function
+COMPANY_TRANSLATIONS = {
+    "dunning_register": {"en_US": "RLE Brussels", "fr_BE": "RPM Bruxelles",
+                         "nl_BE": "RPR Brussel", "de_DE": "RJP Brüssel"},
+    "dunning_signatory_function": {"en_US": "Managing director", "fr_BE": "Gérante",
+                                   "nl_BE": "Zaakvoerder", "de_DE": "Geschäftsführerin"},
+}
 
 T0 = time.monotonic()
 
@@ -99,6 +107,31 @@ def setup_company(db):
         env.ref("base.user_admin").write({"tz": "Europe/Brussels"})
 
 
+def demo_logo():
+    """A small logo for the company (PNG, base64): the letters print it."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 150, 160), fill=(31, 73, 125))
+    draw.polygon([(30, 130), (75, 30), (120, 130)], fill="white")
+    draw.rectangle((180, 60, 580, 70), fill=(31, 73, 125))
+    draw.rectangle((180, 90, 480, 100), fill=(120, 140, 170))
+    stream = io.BytesIO()
+    image.save(stream, format="PNG")
+    return base64.b64encode(stream.getvalue())
+
+
+def setup_letters(company):
+    """What the letters print besides the address: logo, register, signatory."""
+    company.write({"logo": demo_logo(), "dunning_signatory_name": "Sophie Dupont"})
+    for field, values in COMPANY_TRANSLATIONS.items():
+        company.update_field_translations(field, values)
+
+
 def ensure_belgian_chart(env, company):
     if company.chart_template != "be_comp":
         say("loading the Belgian chart of accounts be_comp")
@@ -123,6 +156,15 @@ def derive_missing_rates(env, today):
     return derived
 
 
+def registered_number(serial):
+    """A bpost R-number: RR, 8 digits, the UPU S10 check digit, BE."""
+    digits = f"{serial:08d}"
+    total = sum(int(d) * w for d, w in zip(digits, (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
+    check = 11 - total % 11
+    check = {10: 0, 11: 5}.get(check, check)
+    return f"RR{digits}{check}BE"
+
+
 def run_dunning(env, today, payments, history_days=150):
     """The nightly runs of the last ``history_days`` days, then today's.
 
@@ -139,6 +181,7 @@ def run_dunning(env, today, payments, history_days=150):
     Letter = env["account.dunning.letter"]
     letters = Letter
     payments = list(payments)
+    serial = 40_117_200
     for offset in range(history_days, -1, -1):
         day = today - timedelta(days=offset)
         while payments and payments[0][0] <= day:
@@ -149,11 +192,15 @@ def run_dunning(env, today, payments, history_days=150):
             letters |= written
             for letter in written.filtered(lambda lt: lt.state == "draft") if offset else []:
                 # sent that morning (the e-mails themselves are not queued in the demo)
-                letter.write({
-                    "state": "sent" if letter.by_email else "printed",
-                    "date_sent": day,
-                    "registered_date": day if letter.by_post == "registered" else False,
-                })
+                vals = {"state": "sent" if letter.by_email else "printed", "date_sent": day}
+                if letter.by_post == "registered":
+                    vals["registered_date"] = day
+                    # the R-numbers of the receipts are recorded a few days later: the
+                    # last deposits still have a blank on their deposit list
+                    if offset > 7:
+                        serial += 1
+                        vals["registered_number"] = registered_number(serial)
+                letter.write(vals)
     todays = letters.filtered(lambda lt: lt.date == today)
     return letters, todays
 
@@ -222,13 +269,15 @@ def write_letters_index(letters, paths, pdf_dir):
                          f"{letter.level_id.name}\t{letter.lang}\t{letter.by_post}")
     batches = [name for name in ("registered_letters.pdf", "registered_deposit_list.pdf")
                if name in by_name]
-    lines += [f"{name}\t\t\t\t\t\t" for name in batches]
+    daily = sorted(name for name in by_name if name.startswith("deposit_list_"))
+    lines += [f"{name}\t\t\t\t\t\t" for name in batches + daily]
     (pdf_dir / "index.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    where = [f"Letters: {len(paths) - len(batches)} PDFs in {pdf_dir}/ "
+    where = [f"Letters: {len(paths) - len(batches) - len(daily)} PDFs in {pdf_dir}/ "
              f"(one per letter, listed in {pdf_dir / 'index.txt'})"]
     if batches:
-        where.append(f"Registered letters: {pdf_dir / batches[0]} (deposit list first), "
-                     f"deposit list alone: {pdf_dir / batches[1]}")
+        where.append(f"Registered letters: {pdf_dir / batches[0]} (deposit lists first), "
+                     f"deposit lists alone: {pdf_dir / batches[1]}, one a day: "
+                     f"{len(daily)} {pdf_dir}/deposit_list_<day>.pdf")
     return where
 
 
@@ -262,6 +311,7 @@ def main(argv=None):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.ref("base.main_company")
         ensure_belgian_chart(env, company)
+        setup_letters(company)
         say(f"building customers, invoices and payments as of {args.today}")
         summary = demo_data.build(env, args.today, company=company, defer_payments=True)
         admin = env.ref("base.user_admin")

@@ -84,11 +84,31 @@ CUSTOMERS = [
 
 # (name, price per unit): what a small Belgian workshop sells
 PRODUCTS = [
-    ("Conseil et étude / Advies en studie", 95.0),
-    ("Travaux d'atelier / Werkplaatsuren", 65.0),
-    ("Matériel / Materiaal", 180.0),
-    ("Contrat d'entretien annuel / Jaarlijks onderhoudscontract", 450.0),
+    ("Consulting and design", 95.0),
+    ("Workshop hours", 65.0),
+    ("Materials", 180.0),
+    ("Annual maintenance contract", 450.0),
 ]
+# the products' names in the customers' languages: invoices and letters name them so
+PRODUCT_NAMES = {
+    "Consulting and design": {"fr_BE": "Conseil et étude", "nl_BE": "Advies en studie",
+                              "de_DE": "Beratung und Planung"},
+    "Workshop hours": {"fr_BE": "Travaux d'atelier", "nl_BE": "Werkplaatsuren",
+                       "de_DE": "Werkstattstunden"},
+    "Materials": {"fr_BE": "Matériel", "nl_BE": "Materiaal", "de_DE": "Material"},
+    "Annual maintenance contract": {"fr_BE": "Contrat d'entretien annuel",
+                                    "nl_BE": "Jaarlijks onderhoudscontract",
+                                    "de_DE": "Jährlicher Wartungsvertrag"},
+}
+# the consumers whose title is known (greeting "Monsieur," / "Geachte mevrouw X,"); the
+# others get the neutral form of their language
+TITLES = {
+    "Luc Dupuis": "base.res_partner_title_mister",
+    "Marie Lefèvre": "base.res_partner_title_madam",
+    "Pieter De Smet": "base.res_partner_title_mister",
+    "Anna Schmitz": "base.res_partner_title_madam",
+    "Emma Williams": "base.res_partner_title_madam",
+}
 
 
 def be_vat(number):
@@ -178,18 +198,23 @@ def _create_customers(env, company):
             "email": email,
             "phone": phone,
             "customer_rank": 1,
+            "title": env.ref(TITLES[name]).id if name in TITLES else False,
         })
     return env["res.partner"].with_company(company).create(vals_list)
 
 
 def _create_products(env, company, tax):
-    return env["product.product"].with_company(company).create([{
-        "name": name,
-        "type": "service",
-        "list_price": price,
-        "taxes_id": [(6, 0, tax.ids)],
-        "company_id": company.id,
-    } for name, price in PRODUCTS])
+    products = env["product.product"].with_context(lang="en_US").with_company(
+        company).create([{
+            "name": name,
+            "type": "service",
+            "list_price": price,
+            "taxes_id": [(6, 0, tax.ids)],
+            "company_id": company.id,
+        } for name, price in PRODUCTS])
+    for product, (name, _price) in zip(products, PRODUCTS, strict=True):
+        product.product_tmpl_id.update_field_translations("name", PRODUCT_NAMES[name])
+    return products
 
 
 def _plan(rng, today, partners):

@@ -9,7 +9,7 @@ server, so one must answer while the PDFs render. ``write_letters_pdf`` starts n
 itself; ``serving`` starts an Odoo HTTP server of the database on ``port`` (a free one by
 default, never one another server answers on) for the time of the rendering and points
 ``report.url`` at it. The letters of one run are rendered by one wkhtmltopdf call and
-cut per letter. Needs build/env.sh sourced and pdftotext (poppler-utils).
+cut per letter. Needs build/env.sh sourced.
 """
 
 import argparse
@@ -20,7 +20,6 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -36,9 +35,13 @@ def _safe(name):
     return re.sub(r"[^\w.-]+", "_", name).strip("_")
 
 
-def _render_pdf(env, report, records):
+def _render_pdf(env, report, records, page_ranges=None):
+    """The PDF of ``report`` for ``records``; ``page_ranges``, a list, receives the
+    (model, id, first page, page count) of each document."""
     content, _kind = env["ir.actions.report"].with_context(
-        force_report_rendering=True)._render_qweb_pdf(report, records.ids)
+        force_report_rendering=True,
+        dunning_page_ranges=page_ranges if page_ranges is not None else [],
+    )._render_qweb_pdf(report, records.ids)
     return content
 
 
@@ -46,37 +49,17 @@ def render_letters_split(env, letters):
     """{letter: PDF bytes}, all rendered by one wkhtmltopdf run and cut per letter; letter
     by letter when the cut fails.
 
-    Each letter starts on a new page, the first one showing its own reference; Debian's
-    wkhtmltopdf writes no outline Odoo could split at, so the pages are read back with
-    pdftotext to find where each letter starts.
+    Each letter starts on a new page; the report's PDF pipeline finds where (it stamps
+    "page n / N" per letter from the same information) and reports the page ranges.
     """
     if len(letters) > 1:
-        content = _render_pdf(env, LETTER_REPORT, letters)
-        starts = _letter_start_pages(content, letters.mapped("name"))
-        if starts:
+        ranges = []
+        content = _render_pdf(env, LETTER_REPORT, letters, ranges)
+        starts = [start for _model, _res_id, start, _count in ranges]
+        if [res_id for _model, res_id, _start, _count in ranges] == letters.ids:
             return dict(zip(letters, _cut_pdf(content, starts), strict=True))
         print("could not cut the letters' PDF: rendering them one by one", file=sys.stderr)
     return {letter: _render_pdf(env, LETTER_REPORT, letter) for letter in letters}
-
-
-def _letter_start_pages(content, references):
-    """The index of the page each reference first shows on, in order, or None when they
-    do not start on increasing pages from the first one."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(content)
-        pdf.flush()
-        text = subprocess.run(["pdftotext", "-q", pdf.name, "-"], capture_output=True,
-                              check=True).stdout.decode()
-    pages = text.split("\f")
-    starts, page = [], 0
-    for reference in references:
-        while page < len(pages) and reference not in pages[page]:
-            page += 1
-        if page == len(pages):
-            return None
-        starts.append(page)
-        page += 1
-    return starts if starts and starts[0] == 0 else None
 
 
 def _cut_pdf(content, starts):
@@ -101,8 +84,9 @@ def letter_filename(letter):
 
 
 def write_letters_pdf(env, letters, out_dir):
-    """One PDF per letter, the registered ones in one batch PDF after their deposit list,
-    and the deposit list alone, in ``out_dir``. Returns the paths written."""
+    """One PDF per letter, the registered ones in one batch PDF after their deposit lists,
+    the deposit lists alone (all days, and one PDF a day: ``deposit_list_<day>.pdf``), in
+    ``out_dir``. Returns the paths written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -116,9 +100,19 @@ def write_letters_pdf(env, letters, out_dir):
         path = out_dir / "registered_letters.pdf"
         path.write_bytes(_render_pdf(env, REGISTERED_REPORT, registered))
         paths.append(path)
+        ranges = []
+        content = _render_pdf(env, DEPOSIT_REPORT, registered, ranges)
         path = out_dir / "registered_deposit_list.pdf"
-        path.write_bytes(_render_pdf(env, DEPOSIT_REPORT, registered))
+        path.write_bytes(content)
         paths.append(path)
+        # one deposit list a deposit day, as handed to the post office
+        days = [day for day, _letters in registered._get_deposit_groups()]
+        if len(ranges) == len(days):
+            parts = _cut_pdf(content, [start for _m, _i, start, _n in ranges])
+            for day, part in zip(days, parts, strict=True):
+                path = out_dir / f"deposit_list_{day}.pdf"
+                path.write_bytes(part)
+                paths.append(path)
     return paths
 
 

@@ -1,9 +1,10 @@
-import base64
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -27,6 +28,49 @@ REGISTERED_BATCH_REPORT = "account_dunning_be.account_dunning_registered_letters
 
 # the texts of the letter: one per shipped level, chosen by flags for the others
 LETTER_KEYS = ("friendly", "second", "formal_notice", "last_notice")
+# the EPC QR code (EPC069-12) carries at most EUR 999,999,999.99
+EPC_MAX_AMOUNT = 999_999_999.99
+MAIL_TEMPLATE = "account_dunning_be.mail_template_dunning_letter"
+
+# Forms of address are each language's conventions, not translations of one sentence:
+# French names no one ("Madame,"), Dutch, German and English name the surname, and the
+# closing answers the greeting. Keyed by language and by the addressee's title
+# (``male``, ``female``, or None: the neutral form, for companies and untitled people).
+SALUTATIONS = {
+    "fr": {
+        "male": ("Monsieur,",
+                 "Veuillez agréer, Monsieur, l'expression de nos salutations distinguées."),
+        "female": ("Madame,",
+                   "Veuillez agréer, Madame, l'expression de nos salutations distinguées."),
+        None: ("Madame, Monsieur,", "Veuillez agréer, Madame, Monsieur, l'expression de nos "
+               "salutations distinguées."),
+    },
+    "nl": {
+        "male": ("Geachte heer {name},", "Met vriendelijke groeten,"),
+        "female": ("Geachte mevrouw {name},", "Met vriendelijke groeten,"),
+        None: ("Geachte heer, mevrouw,", "Hoogachtend,"),
+    },
+    "de": {
+        "male": ("Sehr geehrter Herr {name},", "Mit freundlichen Grüßen"),
+        "female": ("Sehr geehrte Frau {name},", "Mit freundlichen Grüßen"),
+        None: ("Sehr geehrte Damen und Herren,", "Mit freundlichen Grüßen"),
+    },
+    "en": {
+        "male": ("Dear Mr {name},", "Yours sincerely,"),
+        "female": ("Dear Ms {name},", "Yours sincerely,"),
+        None: ("Dear Sir or Madam,", "Yours faithfully,"),
+    },
+}
+TITLE_GENDERS = {
+    "base.res_partner_title_mister": "male",
+    "base.res_partner_title_madam": "female",
+    "base.res_partner_title_miss": "female",
+}
+# how each language writes a date in a sentence and in a table (babel patterns); the
+# French first day of a month is "1er"
+LONG_DATE_PATTERNS = {"en": "d MMMM y"}
+SHORT_DATE_PATTERNS = {"de": "dd.MM.y"}
+SHORT_DATE_DEFAULT = "dd/MM/y"
 
 
 def format_structured_reference(base10):
@@ -128,6 +172,14 @@ class AccountDunningLetter(models.Model):
                     "The deposit date of letter %(letter)s (%(deposit)s) is in the future: "
                     "record it once the letter is at the post office.",
                     letter=letter.name, deposit=letter.registered_date))
+            if not law.is_working_day(letter.registered_date):
+                raise ValidationError(self.env._(
+                    "The deposit date of letter %(letter)s (%(deposit)s) is not a working day: "
+                    "the post office takes registered letters from Monday to Friday, public "
+                    "holidays excepted. The next working day is %(next)s.",
+                    letter=letter.name, deposit=letter._fmt_date_user(letter.registered_date),
+                    next=letter._fmt_date_user(
+                        law.add_working_days(letter.registered_date, 1))))
 
     # ------------------------------------------------------------
     # REPORT HELPERS (used by the QWeb letter)
@@ -221,58 +273,76 @@ class AccountDunningLetter(models.Model):
             ("line_ids.move_id", "in", self.line_ids.move_id.ids),
             ("date", "<=", self.date),
         ], order="date, id")
-        by_post = dict(self._fields["by_post"]._description_selection(self.env))
         reminders = []
         for letter in letters:
-            channels = []
-            if letter.by_email:
-                channels.append(self.env._("e-mail"))
-            if letter.by_post != "none":
-                channels.append(by_post[letter.by_post].lower())
             reminders.append({
                 "letter": letter,
                 "date": letter.registered_date or letter.date,
-                "channel": ", ".join(channels),
+                "channel": self._get_channel_words(letter),
                 "registered_number": letter.registered_number or "",
             })
         return reminders
 
-    def _get_epc_qr_payload(self):
-        """The SEPA credit transfer QR code (EPC069-12, version 002) for the letter's total."""
+    def _get_channel_words(self, letter=None):
+        """How ``letter`` (default: this one) went, in words of this letter's language:
+        "e-mail, letter" (German nouns keep their capital: "E-Mail, Brief")."""
         self.ensure_one()
-        bank = self._get_bank_account()
-        amount = Decimal(str(self.amount_total)).quantize(Decimal("0.01"))
+        letter = letter or self
+        _ = self.with_context(lang=self.lang or "en_US").env._
+        channels = []
+        if letter.by_email:
+            channels.append(_("e-mail"))
+        if letter.by_post == "letter":
+            channels.append(_("letter"))
+        elif letter.by_post == "registered":
+            channels.append(_("registered letter"))
+        return ", ".join(channels)
+
+    def _get_epc_qr_vals(self):
+        """What the EPC QR code carries: (amount, free communication, structured
+        communication), or None when no QR code may be printed (not EUR, nothing due,
+        above the EPC maximum of EUR 999,999,999.99)."""
+        self.ensure_one()
+        amount = self.currency_id.round(self.amount_total)
+        if self.currency_id.name != "EUR" or amount <= 0 or amount > EPC_MAX_AMOUNT:
+            return None
         reference = self.payment_reference or ""
-        structured = re.sub(r"\D", "", reference) if is_valid_structured_reference_be(
-            reference) else ""
-        lines = [
-            "BCD",  # service tag
-            "002",  # version
-            "1",  # character set: UTF-8
-            "SCT",  # SEPA credit transfer
-            bank.bank_bic or "",
-            (bank.acc_holder_name or bank.partner_id.name or self.company_id.name)[:70],
-            (bank.sanitized_acc_number or "").upper(),
-            f"{self.currency_id.name}{amount}" if amount > 0 else "",
-            "",  # purpose
-            structured[:35],
-            "" if structured else (reference or self.name)[:140],
-        ]
-        return "\n".join(lines)
+        if is_valid_structured_reference_be(reference):
+            return amount, "", re.sub(r"\D", "", reference)
+        return amount, reference or self.name, ""
 
     def _get_epc_qr_image(self):
-        """The EPC QR code as a data URI (no HTTP round trip while wkhtmltopdf renders)."""
+        """The EPC (SEPA credit transfer) QR code as a data URI, built by Odoo's
+        ``account_qr_code_sepa`` on the creditor's bank account; False when none applies."""
         self.ensure_one()
-        if self.currency_id.name != "EUR" or self.amount_total <= 0:
+        vals = self._get_epc_qr_vals()
+        bank = self._get_bank_account()
+        if not vals or not bank:
             return False
-        png = self.env["ir.actions.report"].barcode(
-            "QR", self._get_epc_qr_payload(), width=180, height=180, quiet=False)
-        return "data:image/png;base64," + base64.b64encode(png).decode()
+        amount, free, structured = vals
+        return bank.build_qr_code_base64(
+            amount, free, structured, self.currency_id, self.partner_id, qr_method="sct_qr",
+            silent_errors=True) or False
 
     def _get_invoice_description(self, move):
-        """What the invoice was for: its reference, else its first line's label."""
+        """What the invoice was for, in the letter's language: its reference, else its first
+        product line, named as the product is in the letter's language when the line kept
+        the product's own name, else the invoice's own text."""
         lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-        return move.ref or (lines[:1].name or "").split("\n")[0]
+        if move.ref:
+            return move.ref
+        line = lines[:1]
+        label = (line.name or "").split("\n")[0]
+        product = line.product_id
+        if not product:
+            return label
+        lang = self.lang or "en_US"
+        languages = {move.partner_id.lang, lang, "en_US", *[
+            code for code, _name in self.env["res.lang"].get_installed()]}
+        own_names = {product.with_context(lang=code).display_name for code in languages if code}
+        if label in own_names:
+            return product.with_context(lang=lang).display_name
+        return label
 
     def _get_interest_periods(self, line):
         """The interest periods of ``line`` with dates and numbers, for the letter."""
@@ -304,19 +374,115 @@ class AccountDunningLetter(models.Model):
         return user.partner_id if user else self.company_id.partner_id
 
     def _fmt_date(self, value):
-        """A date written out in the letter's language (22 novembre 2026)."""
+        """A date written out in the letter's language: "1er août 2026", "1 augustus 2026",
+        "1. August 2026", "1 August 2026"."""
+        return self._fmt_date_lang(value, self.lang or "en_US")
+
+    def _fmt_date_short(self, value):
+        """A date in figures, for tables, as the letter's language writes it: 01/08/2026,
+        01.08.2026 in German."""
         if not value:
             return ""
-        return babel_format_date(
-            value, format="long", locale=babel_locale_parse(self.lang or "en_US"))
+        lang = self.lang or "en_US"
+        pattern = SHORT_DATE_PATTERNS.get(lang.split("_")[0], SHORT_DATE_DEFAULT)
+        return babel_format_date(value, format=pattern, locale=babel_locale_parse(lang))
 
     def _fmt_date_user(self, value):
         """A date written out in the language of the user printing (the deposit list is
         for the post office, not for one customer)."""
+        return self._fmt_date_lang(value, self.env.lang or "en_US")
+
+    @api.model
+    def _fmt_date_lang(self, value, lang):
         if not value:
             return ""
-        return babel_format_date(value, format="long", locale=babel_locale_parse(
-            self.env.lang or "en_US"))
+        locale = babel_locale_parse(lang)
+        language = lang.split("_")[0]
+        if language == "fr" and value.day == 1:
+            return "1er " + babel_format_date(value, format="MMMM y", locale=locale)
+        pattern = LONG_DATE_PATTERNS.get(language, "long")
+        return babel_format_date(value, format=pattern, locale=locale)
+
+    def _get_salutation(self):
+        """(greeting, closing) in the letter's language, from the addressee's title (Mister,
+        Madam) when the letter goes to a person who has one; the neutral form otherwise."""
+        self.ensure_one()
+        person = self.contact_id or self.partner_id
+        gender = None
+        if person.title and not person.is_company:
+            gender = next((gender for xmlid, gender in TITLE_GENDERS.items()
+                           if self.env.ref(xmlid, raise_if_not_found=False) == person.title),
+                          None)
+        forms = SALUTATIONS.get((self.lang or "en_US").split("_")[0], SALUTATIONS["en"])
+        greeting, closing = forms[gender]
+        words = (person.name or "").split(None, 1)
+        surname = words[-1] if words else ""
+        return greeting.format(name=surname), closing
+
+    def _fmt_breakable(self, text):
+        """``text`` that may wrap after each slash (a structured communication, a long
+        reference) rather than run beyond the margin."""
+        return Markup("/<wbr/>").join(escape(part) for part in (text or "").split("/"))
+
+    def _get_address_lines(self):
+        """The recipient's address as printed in the envelope window: name, contact, street,
+        postcode and city, and the country only when it is not the company's."""
+        self.ensure_one()
+        partner = self.partner_id
+        contact = self.contact_id or partner
+        lines = [partner.name or ""]
+        if contact != partner and contact.name and contact.name != partner.name:
+            lines.append(contact.name)
+        address = contact.with_context(lang=self.lang or "en_US")._display_address(
+            without_company=True)
+        country = contact.country_id
+        for line in address.split("\n"):
+            line = line.strip()
+            if not line or line in lines:
+                continue
+            if country and country == self.company_id.country_id and line == country.with_context(
+                    lang=self.lang or "en_US").name:
+                continue
+            lines.append(line)
+        return lines
+
+    def _get_return_line(self):
+        """The sender's return line over the window: name, street, postcode and city."""
+        self.ensure_one()
+        company = self.company_id
+        city = " ".join(filter(None, [company.zip, company.city]))
+        return " · ".join(filter(None, [company.name, company.street, company.street2, city]))
+
+    def _get_register_line(self):
+        """The enterprise number with the register of legal entities, in the letter's
+        language: "Numéro d'entreprise : 0477.472.701 · RPM Bruxelles"."""
+        self.ensure_one()
+        letter = self.with_context(lang=self.lang or "en_US")
+        register = letter.company_id.dunning_register
+        number = letter.env._("Enterprise number: %(number)s",
+                              number=letter._get_enterprise_number())
+        return f"{number} · {register}" if register else number
+
+    def _get_signatory(self):
+        """(name, function) of who signs, on formal and last notices; (False, False)."""
+        self.ensure_one()
+        if self._get_letter_key() not in ("formal_notice", "last_notice"):
+            return False, False
+        company = self.company_id.with_context(lang=self.lang or "en_US")
+        return company.dunning_signatory_name, company.dunning_signatory_function
+
+    def _get_page_stamp(self):
+        """What the PDF pipeline stamps on the pages of the letter (JSON): from page 2 on,
+        the reference and the customer, and "page n / N"."""
+        self.ensure_one()
+        _ = self.with_context(lang=self.lang or "en_US").env._
+        return json.dumps({
+            "marker": f"letter-{self.id}",
+            "model": self._name,
+            "res_id": self.id,
+            "header": f"{self.name} · {self.partner_id.name}",
+            "page": _("page %(page)s / %(total)s"),
+        })
 
     def _fmt_number(self, value, digits=None):
         """A figure (a rate, a percent) in the letter's language: 10,50 in French, 10.50 in
@@ -362,8 +528,7 @@ class AccountDunningLetter(models.Model):
                           invoices=invoices)),
             "place_date": _("%(place)s, %(date)s", place=company.city or "",
                             date=letter._fmt_date(letter.date)),
-            "salutation": (_("Dear Sir or Madam,") if letter.is_b2b else _(
-                "Dear %(name)s,", name=(letter.contact_id or letter.partner_id).name)),
+            "salutation": letter._get_salutation()[0],
             "paragraphs": [],
             "consumer": [],
             "notes": [],
@@ -440,7 +605,7 @@ class AccountDunningLetter(models.Model):
             name=contact.name, details=contact_bits) if contact_bits else _(
             "For any question about this letter, please contact %(name)s.", name=contact.name)
         texts["ignore"] = _("If you have paid in the meantime, please ignore this letter.")
-        texts["closing"] = _("Yours faithfully,")
+        texts["closing"] = letter._get_salutation()[1]
         return texts
 
     def _get_consumer_texts(self):
@@ -557,6 +722,85 @@ class AccountDunningLetter(models.Model):
                           "(art. XIX.4).")
             rows.append({"label": label, "basis": basis, "amount": letter.amount_penalty})
         return rows
+
+    # ------------------------------------------------------------
+    # DEPOSIT LIST (bpost)
+    # ------------------------------------------------------------
+
+    def _get_deposit_lang(self):
+        """The language of the deposit list: French or Dutch, as chosen when printing
+        (context ``dunning_deposit_lang``), else the company's setting, else the company's
+        own language when it is Dutch, else French; among the installed languages."""
+        company = self.company_id[:1] or self.env.company
+        choice = (self.env.context.get("dunning_deposit_lang") or company.dunning_deposit_lang
+                  or ("nl" if (company.partner_id.lang or "").startswith("nl") else "fr"))
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        wanted = [company.partner_id.lang] if (company.partner_id.lang or "").startswith(
+            choice) else []
+        wanted += [f"{choice}_BE", {"fr": "fr_FR", "nl": "nl_NL"}.get(choice, choice)]
+        return next((code for code in wanted if code in installed), self.env.lang or "en_US")
+
+    def _get_deposit_day(self):
+        self.ensure_one()
+        return self.registered_date or self.date
+
+    def _get_deposit_groups(self):
+        """[(deposit day, letters)], one deposit list a day, letters in reference order."""
+        letters = self.filtered(lambda lt: lt.by_post == "registered")
+        groups = letters.sorted(lambda lt: (lt._get_deposit_day(), lt.name)).grouped(
+            lambda lt: lt._get_deposit_day())
+        return sorted(groups.items())
+
+    def _get_deposit_row(self):
+        """{'addressee', 'address'} of the letter on the deposit list."""
+        self.ensure_one()
+        lines = self._get_address_lines()
+        names = 2 if (self.contact_id and self.contact_id != self.partner_id
+                      and len(lines) > 2 and lines[1] == self.contact_id.name) else 1
+        return {"addressee": ", ".join(lines[:names]), "address": lines[names:]}
+
+    def _get_deposit_stamp(self, day, lang):
+        """The page stamp of the deposit list of ``day`` (JSON, as ``_get_page_stamp``)."""
+        _ = self.with_context(lang=lang).env._
+        company = self.company_id[:1]
+        return json.dumps({
+            "marker": f"deposit-{day}",
+            "model": False,
+            "res_id": False,
+            "header": _("Deposit list of %(date)s · %(company)s",
+                        date=self._fmt_date_lang(day, lang), company=company.name),
+            "page": _("page %(page)s / %(total)s"),
+        })
+
+    @api.model
+    def _get_deposit_working_day(self, day):
+        """``day`` when the post office takes registered letters then, else the next
+        working day."""
+        return day if law.is_working_day(day) else law.add_working_days(day, 1)
+
+    def action_print_todays_deposit_list(self):
+        """Today's deposit list and its registered letters, in one PDF: the registered
+        letters deposited today and the ones not deposited yet, which take today as their
+        deposit date (the next working day on a weekend or a public holiday)."""
+        day = self._get_deposit_working_day(fields.Date.context_today(self))
+        letters = self.search([
+            ("company_id", "in", self.env.companies.ids),
+            ("by_post", "=", "registered"),
+            ("state", "!=", "cancelled"),
+            ("date", "<=", day),
+            "|", ("registered_date", "=", day), ("registered_date", "=", False),
+        ], order="name")
+        if not letters:
+            raise UserError(self.env._(
+                "There is no registered letter to deposit on %(date)s.",
+                date=self._fmt_date_user(day)))
+        letters._check_sendable()
+        paid = letters.filtered(lambda lt: lt.state == "draft")._cancel_if_paid()
+        letters -= paid
+        if not letters:
+            return self._notify_all_paid()
+        letters.filtered(lambda lt: not lt.registered_date).registered_date = day
+        return letters._print_with(REGISTERED_BATCH_REPORT)
 
     # ------------------------------------------------------------
     # CHECKS
@@ -712,12 +956,8 @@ class AccountDunningLetter(models.Model):
 
     def _get_mail_template(self):
         self.ensure_one()
-        template = self.level_id.mail_template_id
-        if not template:
-            key = self._get_letter_key()
-            template = self.env.ref(
-                f"account_dunning_be.mail_template_dunning_{key}", raise_if_not_found=False)
-        return template
+        return self.level_id.mail_template_id or self.env.ref(
+            MAIL_TEMPLATE, raise_if_not_found=False)
 
     def _get_invoice_attachments(self):
         """PDFs of the invoices the letter lists, when the company wants them attached."""

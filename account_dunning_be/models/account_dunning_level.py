@@ -85,7 +85,9 @@ class AccountDunningLevel(models.Model):
         help="No letter at this level when the customer owes less on the invoices it covers.",
     )
     mail_template_id = fields.Many2one(
-        "mail.template", domain=[("model", "=", "account.dunning.letter")]
+        "mail.template", domain=[("model", "=", "account.dunning.letter")],
+        help="The e-mail that carries the letter; empty: the shipped dunning letter "
+        "template, whose texts follow the level.",
     )
     letter_ids = fields.One2many("account.dunning.letter", "level_id", string="Letters")
 
@@ -180,16 +182,11 @@ class AccountDunningLevel(models.Model):
         names = self._default_level_names()
         have = set(self.with_context(active_test=False).search(
             [("company_id", "in", companies.ids)]).company_id.ids)
-        templates = {
-            values["default_key"]: self.env.ref(
-                f"account_dunning_be.mail_template_dunning_{values['default_key']}",
-                raise_if_not_found=False)
-            for values in DEFAULT_LEVELS
-        }
-        no_template = self.env["mail.template"]
+        template = self.env.ref("account_dunning_be.mail_template_dunning_letter",
+                                raise_if_not_found=False) or self.env["mail.template"]
         vals_list = [
             dict(values, name=names[values["default_key"]], company_id=company.id,
-                 mail_template_id=(templates[values["default_key"]] or no_template).id)
+                 mail_template_id=template.id)
             for company in companies if company.id not in have
             for values in DEFAULT_LEVELS
         ]

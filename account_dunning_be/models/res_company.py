@@ -77,6 +77,28 @@ class ResCompany(models.Model):
         "letter itself.",
     )
     dunning_level_ids = fields.One2many("account.dunning.level", "company_id")
+    dunning_register = fields.Char(
+        string="Register of legal entities",
+        translate=True,
+        help="The register of legal entities (RPM / RPR) and the seat of the enterprise "
+        "court it belongs to, printed with the enterprise number on the letters: "
+        "\"RPM Bruxelles\" in French, \"RPR Brussel\" in Dutch.",
+    )
+    dunning_signatory_name = fields.Char(
+        string="Signatory",
+        help="Who signs the formal notices and last notices (name printed under the "
+        "closing).",
+    )
+    dunning_signatory_function = fields.Char(
+        string="Signatory's function", translate=True,
+        help="Printed under the signatory's name, e.g. Managing director.",
+    )
+    dunning_deposit_lang = fields.Selection(
+        [("fr", "French"), ("nl", "Dutch")],
+        string="Deposit list language",
+        help="The language of the deposit list of registered letters handed to the post "
+        "office; empty: the company's language.",
+    )
 
     @api.constrains(*DUNNING_NON_NEGATIVE)
     def _check_dunning_settings(self):

@@ -31,3 +31,13 @@ class ResConfigSettings(models.TransientModel):
     dunning_lawyer_estimate = fields.Monetary(
         related="company_id.dunning_lawyer_estimate", readonly=False
     )
+    dunning_register = fields.Char(related="company_id.dunning_register", readonly=False)
+    dunning_signatory_name = fields.Char(
+        related="company_id.dunning_signatory_name", readonly=False
+    )
+    dunning_signatory_function = fields.Char(
+        related="company_id.dunning_signatory_function", readonly=False
+    )
+    dunning_deposit_lang = fields.Selection(
+        related="company_id.dunning_deposit_lang", readonly=False
+    )

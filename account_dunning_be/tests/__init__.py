@@ -10,3 +10,4 @@ from . import test_dunning_export_injection
 from . import test_dunning_letter_checks
 from . import test_dunning_printed_letter
 from . import test_dunning_portal
+from . import test_dunning_letter_paper

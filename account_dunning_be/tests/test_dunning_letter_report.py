@@ -1,5 +1,6 @@
 import re
 from datetime import date, timedelta
+from unittest.mock import patch
 
 import lxml.html
 from freezegun import freeze_time
@@ -142,7 +143,7 @@ class TestDunningLetterReport(DunningCommon):
         self.assertIn("EUR 40 for each invoice paid late", text)
         self.assertIn("10 % of the amount due", text)
         period = formal._get_interest_periods(formal.line_ids)[0]
-        self.assertIn(formal._fmt_date(period["date_from"]), text)
+        self.assertIn(formal._fmt_date_short(period["date_from"]), text)
         self.assertIn(f"{period['rate']:.2f} %", text)
         self.assertIn(norm(formal._fmt_amount(formal.amount_interest)), text)
         # the earlier reminders, with their dates and channels, and the next step
@@ -151,7 +152,7 @@ class TestDunningLetterReport(DunningCommon):
                          [letters["friendly"], letters["second"]])
         for reminder in reminders:
             self.assertIn(reminder["letter"].name, text)
-            self.assertIn(formal._fmt_date(reminder["date"]), text)
+            self.assertIn(formal._fmt_date_short(reminder["date"]), text)
         self.assertIn("e-mail", text)
         self.assertIn("summary payment order (injunction)", text)
         self.assertIn("collection agency", text)
@@ -210,23 +211,39 @@ class TestDunningLetterReport(DunningCommon):
         digits = re.sub(r"\D", "", letter.payment_reference)
         self.assertEqual(int(digits[:10]) % 97 or 97, int(digits[10:]))
 
-    def test_epc_qr_payload(self):
+    def test_epc_qr_code_from_odoo(self):
+        """The EPC QR code is Odoo's (account_qr_code_sepa on the bank account), with the
+        letter's total and structured communication."""
         invoice = self._invoice(self.b2b, 1234.5, "2026-02-01", "2026-03-01")
         letter = self._escalate("2026-03-09", invoice)
-        payload = letter._get_epc_qr_payload()
-        lines = payload.split("\n")
-        self.assertEqual(lines[:4], ["BCD", "002", "1", "SCT"])
-        self.assertLessEqual(len(lines), 12)
-        self.assertEqual(lines[5], "Atelier Dupont SRL")
-        self.assertLessEqual(len(lines[5]), 70)
-        self.assertEqual(lines[6], IBAN.replace(" ", ""))
-        self.assertEqual(lines[7], "EUR1234.50")
-        self.assertEqual(lines[8], "")
-        self.assertEqual(lines[9], re.sub(r"\D", "", letter.payment_reference))
-        self.assertEqual(len(lines[9]), 12)
-        self.assertEqual(lines[10], "", "no unstructured remittance next to a structured one")
-        self.assertLessEqual(len(payload.encode()), 331)
+        amount, free, structured = letter._get_epc_qr_vals()
+        self.assertEqual((amount, free), (1234.5, ""))
+        self.assertEqual(structured, re.sub(r"\D", "", letter.payment_reference))
+        bank = letter._get_bank_account()
+        self.assertEqual(bank.sanitized_acc_number, IBAN.replace(" ", ""))
+        payload = bank._get_qr_vals("sct_qr", amount, letter.currency_id, letter.partner_id,
+                                         free, structured)
+        self.assertEqual(payload[:4], ["BCD", "002", "1", "SCT"])
+        self.assertEqual(payload[5], "Atelier Dupont SRL")
+        self.assertEqual(payload[6], IBAN.replace(" ", ""))
+        self.assertEqual(payload[7], "EUR1234.5")
+        self.assertEqual(payload[9], structured)
+        self.assertEqual(payload[10], "", "no unstructured remittance next to a structured one")
+        with patch.object(type(bank), "build_qr_code_base64", autospec=True,
+                          return_value="data:image/png;base64,QR") as build:
+            self.assertEqual(letter._get_epc_qr_image(), "data:image/png;base64,QR")
+        self.assertEqual(build.call_args.args[1:4], (amount, free, structured))
+        self.assertEqual(build.call_args.kwargs["qr_method"], "sct_qr")
         self.assertTrue(letter._get_epc_qr_image().startswith("data:image/png;base64,"))
+
+    def test_no_qr_code_above_the_epc_maximum(self):
+        invoice = self._invoice(self.b2b, 1_000_000_000.0, "2026-02-01", "2026-03-01")
+        letter = self._escalate("2026-03-08", invoice)
+        self.assertGreater(letter.amount_total, 999_999_999.99)
+        self.assertIsNone(letter._get_epc_qr_vals())
+        self.assertFalse(letter._get_epc_qr_image())
+        html = self.env["ir.actions.report"]._render_qweb_html(LETTER_REPORT, letter.ids)[0]
+        self.assertNotIn(b"SEPA QR code", html)
 
     # ------------------------------------------------------------
     # registered post, batches
@@ -355,10 +372,27 @@ class TestDunningLetterReport(DunningCommon):
     # ------------------------------------------------------------
 
     def test_default_levels_have_their_mail_template(self):
+        template = self.env.ref("account_dunning_be.mail_template_dunning_letter")
         for level in self.levels:
-            self.assertEqual(
-                level.mail_template_id,
-                self.env.ref(f"account_dunning_be.mail_template_dunning_{level.default_key}"))
+            self.assertEqual(level.mail_template_id, template)
+        # one template, its text per level and language
+        invoice, letters = self._ladder_letters(self.b2c)
+        subjects = set()
+        for key, letter in letters.items():
+            self.assertEqual(letter._get_mail_template(), template)
+            letter.lang = "nl_BE"
+            rendered = template._render_field(
+                "body_html", letter.ids, compute_lang=True)[letter.id]
+            subject = template._render_field(
+                "subject", letter.ids, compute_lang=True)[letter.id]
+            self.assertIn(LEVEL_WORDS["nl_BE"][key], subject)
+            self.assertIn(letter._get_letter_texts()["paragraphs"][0], html_text(rendered))
+            subjects.add(subject)
+        self.assertEqual(len(subjects), 4)
+        # a level without a template still e-mails with the shipped one
+        self.friendly.mail_template_id = False
+        self.assertEqual(self.env["account.dunning.letter"].new(
+            {"level_id": self.friendly.id})._get_mail_template(), template)
 
     def test_email_with_pdf_logged_on_customer_and_invoices(self):
         self.company.dunning_attach_invoices = True

@@ -314,8 +314,8 @@ class AccountDunningEscalation(models.AbstractModel):
             for letter, lines in zip(letters, line_vals, strict=True) for line in lines
         ])
         self._write_invoice_steps(letters, today)
-        File.concat(*files.values()).filtered(
-            lambda f: f in letters.file_id)._sync_from_letters()
+        lettered = set(letters.file_id.ids)  # a set: files x letters would be quadratic
+        File.concat(*files.values()).filtered(lambda f: f.id in lettered)._sync_from_letters()
         self._log_letters(letters)
         return letters
 

@@ -66,11 +66,12 @@ PEER_DB = f"{DB_PREFIX}_peer"
 PEER_WHEEL = "odoo-addon-account-credit-control>=18.0,<18.1dev"
 PEER_MODULE = "account_credit_control"
 RESULT = "BENCH_RESULT "
-T0 = time.monotonic()
+_monotonic = time.monotonic  # kept: freezegun replaces time.monotonic in the cron worker
+T0 = _monotonic()
 
 
 def say(message):
-    print(f"[bench {time.monotonic() - T0:7.1f}s] {message}", file=sys.stderr, flush=True)
+    print(f"[bench {_monotonic() - T0:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command
 
+
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .. import law
 
 
 class DunningCommon(AccountTestInvoicingCommon):
@@ -93,6 +96,10 @@ class DunningCommon(AccountTestInvoicingCommon):
         day = first_day
         for _step in range(steps):
             letter = self._escalate(day, moves)
+            while not letter and not law.is_working_day(date.fromisoformat(day)):
+                # paper letters wait for a working day
+                day = str(date.fromisoformat(day) + timedelta(days=1))
+                letter = self._escalate(day, moves)
             self.assertEqual(len(letter), 1, f"a letter on {day}")
             if letter.by_post == "registered":
                 letter.registered_date = letter.date

@@ -75,18 +75,14 @@ class TestDunningLetterPaper(DunningCommon):
         cls.nobody = cls.env["res.partner"].create(
             {"name": "Thomas Gérard", "email": "thomas@example.be", **address})
 
-    def _letter(self, partner, amount=300.0, on="2026-03-08"):
+    def _letter(self, partner, amount=300.0, on="2026-03-09"):
         invoice = self._invoice(partner, amount, "2026-02-01", "2026-03-01")
         return self._escalate(on, invoice)
 
     def _ladder(self, partner):
         invoice = self._invoice(partner, 1000.0, "2026-02-01", "2026-03-01")
-        letters = {}
-        for key, day in (("friendly", "2026-03-08"), ("second", "2026-03-22"),
-                         ("formal_notice", "2026-04-05"), ("last_notice", "2026-04-19")):
-            letters[key] = self._escalate(day, invoice)
-            letters[key].action_send()
-        return letters
+        keys = ("friendly", "second", "formal_notice", "last_notice")
+        return dict(zip(keys, self._climb(invoice, "2026-03-09", 4), strict=True))
 
     def _text(self, letters, report=LETTER_REPORT):
         html = self.env["ir.actions.report"]._render_qweb_html(report, letters.ids)[0]
@@ -175,7 +171,7 @@ class TestDunningLetterPaper(DunningCommon):
         })
         invoice.action_post()
         custom = self._invoice(self.anna, 80.0, "2026-02-01", "2026-03-01")
-        letter = self._escalate("2026-03-08", invoice | custom)
+        letter = self._escalate("2026-03-09", invoice | custom)
         letter.lang = "de_DE"
         self.assertEqual(letter._get_invoice_description(invoice), "Werkstattstunden")
         letter.lang = "en_US"

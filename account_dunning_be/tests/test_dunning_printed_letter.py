@@ -12,7 +12,7 @@ class TestDunningPrintedLetter(DunningCommon):
         paper = self.env["account.dunning.letter"]
         for name in ("Jan Peeters", "Marie Dubois"):
             customer = self.b2c.copy({"name": name, "email": False})
-            paper |= self._escalate("2026-03-08", self._invoice(
+            paper |= self._escalate("2026-03-09", self._invoice(
                 customer, 100.0, "2026-02-01", "2026-03-01"))
         self.assertEqual(paper.mapped("by_post"), ["letter", "letter"])
         paper.action_print()

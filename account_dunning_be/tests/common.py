@@ -4,7 +4,6 @@ from freezegun import freeze_time
 
 from odoo import Command
 
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from .. import law

@@ -33,7 +33,10 @@ def data_files_of(package_dir):
     for root, dirs, files in os.walk(package_dir):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(files):
-            if name.endswith(".py") or name.endswith(SKIP_SUFFIXES) or name.startswith("."):
+            in_migrations = "migrations" in os.path.relpath(root, package_dir).split(os.sep)
+            if (name.endswith(".py") and not in_migrations) or name.endswith(SKIP_SUFFIXES) \
+                    or name.startswith("."):
+                # migration scripts are not packages: they ship as data, as Odoo reads them
                 continue
             found.append(os.path.relpath(os.path.join(root, name), package_dir))
     return found

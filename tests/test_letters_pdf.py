@@ -297,13 +297,12 @@ def test_dutch_consumer_first_reminder(job):
         expected_greeting(data)[0],
         "Volgens onze gegevens hebben wij de betaling van de hieronder vermelde facturen nog "
         "niet ontvangen. Wellicht is dit aan uw aandacht ontsnapt.",
-        f"Wij vragen u vriendelijk {total} uiterlijk op {waiting_end} te betalen.",
-        f"Deze brief vordert geen kosten, schadevergoeding of intresten: u hebt tot "
-        f"{waiting_end} (wachttermijn van 14 dagen) om zonder bijkomende kosten te betalen.",
-        f"Indien het verschuldigde bedrag niet tegen die datum betaald is, zullen wij een "
-        f"forfaitaire schadevergoeding van {amount(damages_cap(data['residual']))} vorderen, "
-        f"binnen de grenzen van Boek XIX van het Wetboek van economisch recht, evenals "
-        f"verwijlintresten tegen de wettelijke rentevoet.",
+        f"Voor {invoices} vordert deze brief geen kosten, schadevergoeding of intresten: u "
+        f"hebt tot {waiting_end} (wachttermijn van 14 dagen) om zonder bijkomende kosten te "
+        f"betalen.",
+        f"Indien niet betaald op die datum, vorderen wij een forfaitaire schadevergoeding van "
+        f"{amount(damages_cap(data['residual']))} (binnen de grens van Boek XIX van het "
+        f"Wetboek van economisch recht) en verwijlintresten tegen de jaarlijkse rentevoet van",
         f"Gelieve {total} over te schrijven op rekening {IBAN} (rekeninghouder: Atelier Dupont "
         f"SRL), met vermelding van de gestructureerde mededeling {data['reference']}.",
         "Indien u intussen betaald hebt, mag u deze brief als onbestaande beschouwen.",

@@ -167,7 +167,9 @@ class AccountDunningLetter(models.Model):
                     "The deposit date of letter %(letter)s (%(deposit)s) cannot be before the "
                     "letter's date (%(date)s).", letter=letter.name,
                     deposit=letter.registered_date, date=letter.date))
-            if letter.registered_date > today:
+            # on a day the post office is closed, the next working day's list is today's
+            latest = today if law.is_working_day(today) else law.add_working_days(today, 1)
+            if letter.registered_date > latest:
                 raise ValidationError(self.env._(
                     "The deposit date of letter %(letter)s (%(deposit)s) is in the future: "
                     "record it once the letter is at the post office.",

@@ -3,7 +3,7 @@ language, dates as each language writes them, the channel words, the register an
 signatory, the envelope address, the bpost deposit list of a day."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import lxml.html
 from freezegun import freeze_time
@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from .. import law
 from .common import DunningCommon
 from .test_dunning_letter_report import DEPOSIT_REPORT, IBAN, LETTER_REPORT, html_text
 
@@ -211,30 +212,36 @@ class TestDunningLetterPaper(DunningCommon):
 
     def test_deposit_date_must_be_a_working_day(self):
         formal = self._ladder(self.b2b)["formal_notice"]
-        for day in (date(2026, 4, 11), date(2026, 4, 12), date(2026, 5, 1)):
+        saturday = formal.date + timedelta(days=(5 - formal.date.weekday()) % 7 or 7)
+        for day in (saturday, saturday + timedelta(days=1), date(2026, 11, 11)):
             with self.subTest(day=day), self.assertRaises(ValidationError) as caught:
                 formal.with_context(lang="fr_BE").write({"registered_date": day})
             self.assertIn("n'est pas un jour ouvrable", str(caught.exception))
-        formal.write({"registered_date": date(2026, 4, 7)})
-        self.assertEqual(formal.registered_date, date(2026, 4, 7))
+        monday = saturday + timedelta(days=2)
+        formal.write({"registered_date": monday})
+        self.assertEqual(formal.registered_date, monday)
 
     def test_deposit_list_of_one_day(self):
         luc = self._ladder(self.luc)
         b2b = self._ladder(self.b2b)
+        first_day = max(luc["formal_notice"].date, b2b["formal_notice"].date)
+        while not law.is_working_day(first_day):
+            first_day += timedelta(days=1)
+        second_day = luc["last_notice"].date
         luc["formal_notice"].write({"registered_number": "RR123456785BE",
-                                    "registered_date": date(2026, 4, 7)})
-        b2b["formal_notice"].write({"registered_date": date(2026, 4, 7)})
-        luc["last_notice"].write({"registered_date": date(2026, 4, 20)})
+                                    "registered_date": first_day})
+        b2b["formal_notice"].write({"registered_date": first_day})
+        luc["last_notice"].write({"registered_date": second_day})
         letters = luc["formal_notice"] | b2b["formal_notice"] | luc["last_notice"]
         self.assertEqual([day for day, _l in letters._get_deposit_groups()],
-                         [date(2026, 4, 7), date(2026, 4, 20)])
+                         [first_day, second_day])
         for lang in ("fr", "nl"):
             html = self.env["ir.actions.report"].with_context(
                 dunning_deposit_lang=lang)._render_qweb_html(DEPOSIT_REPORT, letters.ids)[0]
             root = lxml.html.fromstring(html)
             lists = root.xpath("//div[@data-deposit-date]")
             self.assertEqual([node.get("data-deposit-date") for node in lists],
-                             ["2026-04-07", "2026-04-20"])
+                             [str(first_day), str(second_day)])
             first = lists[0]
             rows = first.xpath(".//table[@name='deposit_list']/tbody/tr")
             cells = [[html_text(lxml.html.tostring(td)).strip() for td in row.xpath("td")]
@@ -259,28 +266,31 @@ class TestDunningLetterPaper(DunningCommon):
             self.assertIn("0477.472.701", text)
             self.assertTrue(first.xpath(".//div[@name='post_office']"))
             if lang == "fr":
-                self.assertIn("Date de dépôt : 7 avril 2026", text)
+                self.assertIn("Date de dépôt : " + luc["formal_notice"]._fmt_date_lang(
+                    first_day, "fr_BE"), text)
                 self.assertIn("Total : 2 lettres recommandées", text)
                 self.assertIn("Pour la poste : cachet dateur et signature", text)
             else:
-                self.assertIn("Datum van afgifte: 7 april 2026", text)
+                self.assertIn("Datum van afgifte: " + luc["formal_notice"]._fmt_date_lang(
+                    first_day, "nl_BE"), text)
                 self.assertIn("Totaal: 2 aangetekende brieven", text)
                 self.assertIn("Voor bpost: datumstempel en handtekening", text)
 
     def test_todays_deposit_list_from_the_letters_list(self):
         letters = self._ladder(self.b2b)
-        formal = letters["formal_notice"]
-        formal.registered_date = date(2026, 4, 7)
         last = letters["last_notice"]
+        last.registered_date = False
+        sunday = last.date + timedelta(days=(6 - last.date.weekday()) % 7 or 7)
+        monday = sunday + timedelta(days=1)
         Letter = self.env["account.dunning.letter"]
-        # Sunday 26 April: the post office is closed, the list is Monday's
-        with freeze_time("2026-04-26"):
+        # a Sunday: the post office is closed, the list is Monday's
+        with freeze_time(sunday):
             action = Letter.action_print_todays_deposit_list()
         self.assertEqual(action["report_name"],
                          "account_dunning_be.report_dunning_registered_letters")
         self.assertEqual(action["context"]["active_ids"], last.ids)
-        self.assertEqual(last.registered_date, date(2026, 4, 27))
-        with freeze_time("2026-04-28"), self.assertRaises(UserError):
+        self.assertEqual(last.registered_date, monday)
+        with freeze_time(monday + timedelta(days=1)), self.assertRaises(UserError):
             Letter.action_print_todays_deposit_list()
 
     def test_letter_report_marks_and_stamps(self):

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import textwrap
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -172,7 +172,8 @@ def damages_cap(balance):
         cap = 30 + (balance - 150) * Decimal("0.10")
     else:
         cap = min(65 + (balance - 500) * Decimal("0.05"), Decimal(2000))
-    return cap.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # a figure above the cap is deemed unwritten: rounded down, never half a cent above
+    return cap.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 @pytest.fixture(scope="module")

@@ -67,8 +67,10 @@ class AccountDunningEscalation(models.AbstractModel):
         skip_run, _sep, skip_ids = (Param.get_param(CRON_SKIP) or "").partition(":")
         skipped = {int(pid) for pid in skip_ids.split(",") if pid} if skip_run == run else set()
         Move = self.env["account.move"]
-        self.env["account.dunning.file"].search(
-            [("state", "!=", "closed")])._close_settled(today)
+        if skip_run != run:
+            # once a run, not once a batch: the scan covers every open file
+            self.env["account.dunning.file"].search(
+                [("state", "!=", "closed")])._close_settled(today)
         partners = sorted(
             (partner for [partner] in Move._read_group(
                 Move._get_dunning_due_domain(today), ["commercial_partner_id"])

@@ -16,6 +16,8 @@
         "data/account_dunning_rate_data.xml",
         "report/account_dunning_letter_reports.xml",
         "report/account_dunning_letter_templates.xml",
+        "report/account_dunning_file_reports.xml",
+        "report/account_dunning_file_templates.xml",
         "data/mail_template_data.xml",
         "data/account_dunning_claim_data.xml",
         "views/account_dunning_level_views.xml",

@@ -435,9 +435,10 @@ class AccountDunningEscalation(models.AbstractModel):
                 letter.review_reason = str(error)
 
     @api.model
-    def _hand_over(self, files, today):
-        """After the final level's deadline the automatic letters end: the file is handed
-        over, with an activity for the accountant naming the wizard's recommended route."""
+    def _hand_over(self, files, today, by_hand=False):
+        """After the final level's deadline (or ``by_hand``, when the accountant marks the
+        file done) the automatic letters end: the file is handed over, with an activity
+        for the accountant naming the wizard's recommended route."""
         for file in files:
             moves = file.open_move_ids or file.move_ids.filtered(
                 lambda m: m.payment_state in ("not_paid", "partial"))
@@ -457,18 +458,25 @@ class AccountDunningEscalation(models.AbstractModel):
                     _logger.warning("No recommendation for the dunning file %s", file.name,
                                     exc_info=True)
             file.write({"state": "handed_over", "next_date": False})
-            note = self.env._(
-                "The final level %(level)s went unanswered: the file is handed over to you. "
-                "Recommended route: %(route)s.", level=file.level_id.name,
-                route=route or self.env._("open the dunning wizard to decide"))
+            route = route or self.env._("open the dunning wizard to decide")
+            if by_hand:
+                note = self.env._(
+                    "%(user)s took the file over at %(stage)s: no automatic letter any more. "
+                    "Recommended route: %(route)s.", user=self.env.user.name,
+                    stage=file.level_id.name or self.env._("no letter yet"), route=route)
+            else:
+                note = self.env._(
+                    "The final level %(level)s went unanswered: the file is handed over to "
+                    "you. Recommended route: %(route)s.", level=file.level_id.name,
+                    route=route)
             if reasons:
                 note += "\n" + reasons
             file.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Dunning handed over: %(route)s", route=route or "-"),
+                summary=self.env._("Dunning handed over: %(route)s", route=route),
                 note=note,
-                user_id=(file.level_id.call_user_id or moves[:1].invoice_user_id
-                         or self.env.user).id,
+                user_id=(file.user_id or file.level_id.call_user_id
+                         or moves[:1].invoice_user_id or self.env.user).id,
             )
             file.message_post(body=note)
 

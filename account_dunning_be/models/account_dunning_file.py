@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
 
 from .. import law
 
@@ -76,6 +77,19 @@ class AccountDunningFile(models.Model):
     )
     amount_residual = fields.Monetary(string="Outstanding", compute="_compute_open_move_ids")
     is_b2b = fields.Boolean(related="partner_id.dunning_is_b2b", string="Enterprise debtor")
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", tracking=True, index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Who follows the customer up: the customer's salesperson when the file opens.",
+    )
+    draft_letter_id = fields.Many2one(
+        "account.dunning.letter", string="Letter to review", compute="_compute_next_action",
+    )
+    next_action = fields.Char(string="Next action", compute="_compute_next_action")
+    next_action_date = fields.Date(
+        string="Next action on", compute="_compute_next_action",
+        help="The day the accountant (or the nightly run) acts next on the file.",
+    )
 
     def init(self):
         # one open file per customer, company and currency
@@ -85,9 +99,53 @@ class AccountDunningFile(models.Model):
              WHERE state != 'closed'
         """))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = self.env["res.partner"].browse(
+            [vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
+        salespeople = {partner.id: partner.user_id.id for partner in partners}
+        for vals in vals_list:
+            if "user_id" not in vals:
+                vals["user_id"] = salespeople.get(vals.get("partner_id")) or False
+        return super().create(vals_list)
+
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
+
+    @api.depends("state", "next_date", "level_id", "letter_ids.state")
+    def _compute_next_action(self):
+        drafts = self.env["account.dunning.letter"].search(
+            [("file_id", "in", self.ids), ("state", "=", "draft")], order="date, id")
+        draft_by_file = {letter.file_id.id: letter for letter in drafts}
+        today = fields.Date.context_today(self)
+        for file in self:
+            draft = draft_by_file.get(file.id, self.env["account.dunning.letter"])
+            file.draft_letter_id = draft
+            file.next_action, file.next_action_date = file._get_next_action(draft, today)
+
+    def _get_next_action(self, draft, today):
+        """(what comes next, on which day) as the accountant reads it in the queue."""
+        self.ensure_one()
+        if self.state == "closed":
+            return self.env._("Nothing: the customer owes nothing overdue."), False
+        if draft:
+            return self.env._(
+                "Review letter %(letter)s (%(level)s), then send it.",
+                letter=draft.name, level=draft.level_id.name), draft.date
+        if self.state == "handed_over":
+            return self.env._(
+                "Decide the route: the automatic letters ended (see the wizard's "
+                "recommendation)."), today
+        if not self.next_date:
+            return self.env._("The nightly run writes the first letter."), today
+        when = format_date(self.env, self.next_date)
+        if self.level_id.is_final:
+            return self.env._(
+                "Hand over to the accountant from %(date)s if still unpaid.", date=when,
+            ), self.next_date
+        return self.env._(
+            "Next letter from %(date)s if still unpaid.", date=when), self.next_date
 
     @api.depends("partner_id.display_name", "currency_id.name")
     def _compute_name(self):
@@ -187,8 +245,124 @@ class AccountDunningFile(models.Model):
         return settled
 
     # ------------------------------------------------------------
+    # CUSTOMER STATEMENT
+    # ------------------------------------------------------------
+
+    def _get_statement_paper(self):
+        """A letter in memory for the statement's letterhead: the creditor's identity,
+        the envelope window and the language are the letters' (``_get_address_lines``,
+        ``_get_register_line``, ``_fmt_date`` ...)."""
+        self.ensure_one()
+        Letter = self.env["account.dunning.letter"]
+        contact = self.partner_id._get_dunning_contact()
+        return Letter.new({
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "contact_id": contact.id,
+            "currency_id": self.currency_id.id,
+            "lang": Letter._get_default_letter_lang(contact),
+        })
+
+    def _get_statement_date(self):
+        return fields.Date.context_today(self)
+
+    def _get_statement_texts(self, paper, today, overdue, bank):
+        """The statement's subject and payment request, in the statement's language."""
+        self.ensure_one()
+        env = self.with_context(lang=paper.lang).env
+        texts = {"subject": env._("Statement of open items on %(date)s",
+                                  date=paper._fmt_date(today)),
+                 "payment": False}
+        if overdue > 0 and bank:
+            texts["payment"] = env._(
+                "Please transfer the overdue amount of %(amount)s to %(iban)s, quoting each "
+                "invoice's communication. If you paid meanwhile, please disregard this "
+                "statement.", amount=paper._fmt_amount(overdue), iban=bank.acc_number)
+        return texts
+
+    def _get_statement_lines(self, today):
+        """The customer's open items in the file's company and currency, oldest first:
+        every open invoice and credit note, due or not, with its days late."""
+        self.ensure_one()
+        moves = self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("currency_id", "=", self.currency_id.id),
+            ("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ])
+        moves = moves.sorted(lambda m: (m.invoice_date_due or m.invoice_date, m.id))
+        sign = {"out_invoice": 1, "out_refund": -1}
+        return [{
+            "move": move,
+            "date_due": move.invoice_date_due or move.invoice_date,
+            "days_late": max((today - (move.invoice_date_due or move.invoice_date)).days, 0),
+            "amount_total": sign[move.move_type] * move.amount_total,
+            "amount_residual": sign[move.move_type] * move.amount_residual,
+        } for move in moves]
+
+    # ------------------------------------------------------------
     # PUBLIC ACTIONS
     # ------------------------------------------------------------
+
+    def _get_letters_out(self):
+        """The file's letters that went out or wait to (not cancelled), newest first."""
+        return self.letter_ids.filtered(lambda lt: lt.state != "cancelled").sorted(
+            lambda lt: (lt.date, lt.id), reverse=True)
+
+    def _get_letter_to_show(self):
+        """The letter the file's buttons act on: the one to review, else the last one."""
+        self.ensure_one()
+        letter = self.draft_letter_id or self._get_letters_out()[:1]
+        if not letter:
+            raise UserError(self.env._(
+                "The dunning file of %(customer)s has no letter yet.",
+                customer=self.partner_id.display_name))
+        return letter
+
+    def action_preview(self):
+        """The letter to review (or the last one) as PDF; nothing changes."""
+        self.ensure_one()
+        return self._get_letter_to_show().action_preview()
+
+    def action_send(self):
+        """Send the letter to review: by e-mail, or printed for the post."""
+        self.ensure_one()
+        if not self.draft_letter_id:
+            raise UserError(self.env._(
+                "No letter of %(customer)s waits for review: nothing to send.",
+                customer=self.partner_id.display_name))
+        return self.draft_letter_id._send_or_print()
+
+    def action_print(self):
+        """Print the letter to review (it then counts as sent) or the last one (a copy)."""
+        self.ensure_one()
+        return self._get_letter_to_show().action_print()
+
+    def action_hand_over(self):
+        """Done: the automatic letters end; the accountant takes the file over."""
+        waiting = self.filtered("draft_letter_id")
+        if waiting:
+            raise UserError(self.env._(
+                "Letter %(letter)s of %(customer)s waits for review: send or cancel it "
+                "before handing the file over.", letter=waiting[0].draft_letter_id.name,
+                customer=waiting[0].partner_id.display_name))
+        if any(file.state in ("handed_over", "closed") for file in self):
+            raise UserError(self.env._("Only a file in progress can be handed over."))
+        self.env["account.dunning.escalation"]._hand_over(
+            self, fields.Date.context_today(self), by_hand=True)
+        return True
+
+    def action_print_statement(self):
+        """The customer's statement of open items, as PDF."""
+        return self.env.ref("account_dunning_be.action_report_dunning_statement") \
+            .report_action(self)
+
+    def action_send_reviewed(self):
+        """Send every reviewed letter of the selected files (of every file when none is
+        selected): the e-mail ones go out, the paper ones come back as one PDF to post."""
+        files = self or self.search([("state", "!=", "closed")])
+        return files.letter_ids._send_reviewed()
 
     def action_open_letters(self):
         self.ensure_one()

@@ -76,6 +76,10 @@ class AccountDunningLetter(models.Model):
     mail_message_id = fields.Many2one("mail.message", readonly=True, copy=False)
     registered_number = fields.Char(copy=False, tracking=True)
     registered_date = fields.Date(string="Deposit date", copy=False, tracking=True)
+    is_reviewed = fields.Boolean(
+        string="Reviewed", copy=False, tracking=True, readonly=True,
+        help="The accountant read the letter and let it go: \"Send all reviewed\" sends it.",
+    )
 
     def init(self):
         # one live letter per file and level: a file never takes a level twice
@@ -142,6 +146,9 @@ class AccountDunningLetter(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("state") == "draft":
+            # back in review (a failed e-mail): it must be read again before it goes
+            vals = dict(vals, is_reviewed=False)
         result = super().write(vals)
         if {"state", "date_sent", "registered_date"} & set(vals):
             # the file's stage, deadline and next step follow its letters
@@ -207,6 +214,51 @@ class AccountDunningLetter(models.Model):
         self.state = "cancelled"
         self.line_ids._restore_previous_level()
         return True
+
+    def action_mark_reviewed(self):
+        """The accountant read the letters: "Send all reviewed" may send them."""
+        if any(letter.state != "draft" for letter in self):
+            raise UserError(self.env._("Only letters to review can be marked reviewed."))
+        self.is_reviewed = True
+        return True
+
+    def action_send_reviewed(self):
+        """Send the reviewed letters to review among the selected ones (all of them when
+        none is selected)."""
+        letters = self or self.search([
+            ("company_id", "in", self.env.companies.ids), ("state", "=", "draft"),
+            ("is_reviewed", "=", True)])
+        return letters._send_reviewed()
+
+    def _send_reviewed(self):
+        reviewed = self.filtered(lambda letter: letter.state == "draft" and letter.is_reviewed)
+        if not reviewed:
+            raise UserError(self.env._(
+                "No reviewed letter to send: open the letters to review, check them and "
+                "mark them reviewed first."))
+        return reviewed._send_or_print()
+
+    def _send_or_print(self):
+        """The e-mail letters go out; the paper ones come back as one PDF to post (they
+        then count as sent). A message says what was done when nothing is to print."""
+        emails = self.filtered("by_email")
+        paper = self.filtered(lambda letter: letter.by_post != "none")
+        if emails:
+            emails.action_send()
+        if paper:
+            return paper.action_print()
+        sent = emails.filtered(lambda letter: letter.state == "sent")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s letter(s) sent by e-mail: %(letters)s.", count=len(sent),
+                    letters=", ".join(sent.mapped("name"))),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_moves(self):
         self.ensure_one()

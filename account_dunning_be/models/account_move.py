@@ -42,7 +42,7 @@ class AccountMove(models.Model):
         groups=ACCOUNTING_GROUPS,
     )
     dunning_days_overdue = fields.Integer(
-        string="Days overdue", compute="_compute_dunning_days_overdue",
+        string="Days late", compute="_compute_dunning_days_overdue",
         groups=ACCOUNTING_GROUPS,
     )
     dunning_blocked = fields.Boolean(
@@ -62,6 +62,19 @@ class AccountMove(models.Model):
     dunning_letter_line_ids = fields.One2many(
         "account.dunning.letter.line", "move_id", string="Dunning history",
         groups=ACCOUNTING_GROUPS,
+    )
+    dunning_last_line_id = fields.Many2one(
+        "account.dunning.letter.line", string="Last dunning claim",
+        compute="_compute_dunning_last_line_id", groups=ACCOUNTING_GROUPS,
+    )
+    dunning_claim_status = fields.Selection(
+        selection=lambda self: self.env["account.dunning.letter.line"]._fields[
+            "claim_status"]._description_selection(self.env),
+        string="Claim", compute="_compute_dunning_last_line_id", groups=ACCOUNTING_GROUPS)
+    dunning_claimed = fields.Monetary(
+        string="Costs claimed", compute="_compute_dunning_last_line_id",
+        currency_field="currency_id", groups=ACCOUNTING_GROUPS,
+        help="Interest, flat fee and penalty or damages the last letter claimed for it.",
     )
     dunning_letter_count = fields.Integer(
         compute="_compute_dunning_letter_count", groups=ACCOUNTING_GROUPS)
@@ -103,6 +116,18 @@ class AccountMove(models.Model):
             open_invoice = move.move_type == "out_invoice" and move.state == "posted" \
                 and move.payment_state in ("not_paid", "partial")
             move.dunning_days_overdue = max((today - due).days, 0) if open_invoice and due else 0
+
+    @api.depends("dunning_letter_line_ids.state")
+    def _compute_dunning_last_line_id(self):
+        lines = self.env["account.dunning.letter.line"].search(
+            [("move_id", "in", self._origin.ids), ("state", "!=", "cancelled")],
+            order="date, id")
+        last = {line.move_id.id: line for line in lines}
+        for move in self:
+            line = last.get(move._origin.id, lines.browse())
+            move.dunning_last_line_id = line
+            move.dunning_claim_status = line.claim_status
+            move.dunning_claimed = line.interest + line.flat_fee + line.penalty
 
     @api.depends("dunning_letter_line_ids")
     def _compute_dunning_letter_count(self):

@@ -66,13 +66,17 @@ class AccountDunningLetter(models.Model):
     move_ids = fields.Many2many(
         "account.move", string="Invoices", compute="_compute_move_ids"
     )
-    amount_residual = fields.Monetary(string="Outstanding", compute="_compute_amounts", store=True)
-    amount_interest = fields.Monetary(string="Interest", compute="_compute_amounts", store=True)
-    amount_flat_fee = fields.Monetary(string="Flat fees", compute="_compute_amounts", store=True)
+    # letters overlap (an invoice is in each letter of its file): no sums across letters
+    amount_residual = fields.Monetary(
+        string="Outstanding", compute="_compute_amounts", store=True, aggregator=None)
+    amount_interest = fields.Monetary(
+        string="Interest", compute="_compute_amounts", store=True, aggregator=None)
+    amount_flat_fee = fields.Monetary(
+        string="Flat fees", compute="_compute_amounts", store=True, aggregator=None)
     amount_penalty = fields.Monetary(
-        string="Penalty or damages", compute="_compute_amounts", store=True
-    )
-    amount_total = fields.Monetary(string="Total", compute="_compute_amounts", store=True)
+        string="Penalty or damages", compute="_compute_amounts", store=True, aggregator=None)
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amounts", store=True, aggregator=None)
     mail_message_id = fields.Many2one("mail.message", readonly=True, copy=False)
     registered_number = fields.Char(copy=False, tracking=True)
     registered_date = fields.Date(string="Deposit date", copy=False, tracking=True)

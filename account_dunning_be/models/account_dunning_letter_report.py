@@ -817,7 +817,7 @@ class AccountDunningLetter(models.Model):
         for letter in self.filtered(lambda lt: lt.date > today):
             missing.append(self.env._(
                 "Letter %(letter)s is dated %(date)s, in the future: it cannot go out before "
-                "that day.", letter=letter.name, date=fields.Date.to_string(letter.date)))
+                "that day.", letter=letter.name, date=self._fmt_date_user(letter.date)))
         for company in self.company_id:
             letters = self.filtered(lambda lt, c=company: lt.company_id == c)
             if not letters[0]._get_bank_account().acc_number:

@@ -44,9 +44,11 @@ class AccountDunningRate(models.Model):
         help="Last day of the period, included.",
     )
     rate = fields.Float(
+        string="Rate (%)",
         digits=(16, 2),
         required=True,
         tracking=True,
+        aggregator=None,  # rates are not added up
         help="Percent per year.",
     )
     status = fields.Selection(

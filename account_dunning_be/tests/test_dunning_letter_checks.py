@@ -56,7 +56,7 @@ class TestDunningLetterChecks(DunningCommon):
         letter = self._escalate("2026-03-20", self._invoice(
             self.b2b, 100.0, "2026-02-01", "2026-03-01"))
         for action in (letter.action_send, letter.action_print):
-            with self.assertRaisesRegex(UserError, "dated 2026-03-20, in the future"):
+            with self.assertRaisesRegex(UserError, "dated 20 March 2026, in the future"):
                 action()
         self.assertEqual(letter.state, "draft")
         self.assertFalse(letter.mail_message_id)

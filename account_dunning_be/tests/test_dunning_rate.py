@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools.misc import formatLang
 
 from odoo.addons.account_dunning_be import law
 
@@ -246,7 +247,11 @@ class TestDunningRate(TransactionCase):
         wizard = form.save()
         action = wizard.action_derive()
 
-        rate = self.Rate.browse(action["res_id"])
+        self.assertEqual(action["params"]["message"], (
+            f"Rate of semester 2026 H2 derived: {formatLang(wizard.env, 10.5, digits=2)} %. It "
+            "is marked derived until you check it against the rate published in the Belgian "
+            "Official Gazette."))
+        rate = self.Rate.browse(action["params"]["next"]["res_id"])
         self.assertEqual(
             (rate.kind, rate.date_from, rate.date_to, rate.rate, rate.status, rate.name),
             ("b2b", date(2026, 7, 1), date(2026, 12, 31), 10.5, "derived", "2026 H2"),

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from odoo.addons.account_dunning_be import law
 
@@ -100,7 +101,7 @@ class AccountDunningRateDerive(models.TransientModel):
                     "Semester %(semester)s already has a B2B rate (%(rate)s %%): edit it "
                     "in the list instead.",
                     semester=label,
-                    rate=existing[0].rate,
+                    rate=formatLang(self.env, existing[0].rate, digits=2),
                 )
             )
         try:
@@ -118,4 +119,16 @@ class AccountDunningRateDerive(models.TransientModel):
             "account_dunning_be.account_dunning_rate_action"
         )
         action.update({"res_id": rate.id, "view_mode": "form", "views": [(False, "form")]})
-        return action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "Rate of semester %(semester)s derived: %(rate)s %%. It is marked "
+                    "derived until you check it against the rate published in the Belgian "
+                    "Official Gazette.",
+                    semester=label, rate=formatLang(self.env, rate.rate, digits=2)),
+                "next": action,
+            },
+        }

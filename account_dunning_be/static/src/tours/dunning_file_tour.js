@@ -17,7 +17,7 @@ for (const [lang, texts] of Object.entries(TEXTS)) {
         steps: () => [
             {
                 content: "The queue lists the customer's file to act on today",
-                trigger: ".o_list_view .o_data_row:contains(Tour Brewery SRL)",
+                trigger: ".o_list_view .o_data_row:contains(Tour Brewery SRL) td[name=partner_id]",
                 run: "click",
             },
             {

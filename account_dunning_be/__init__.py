@@ -1,5 +1,6 @@
 from . import law
 from . import models
+from . import report
 from . import wizard
 
 

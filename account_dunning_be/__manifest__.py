@@ -18,6 +18,8 @@
         "report/account_dunning_letter_templates.xml",
         "data/mail_template_data.xml",
         "data/account_dunning_claim_data.xml",
+        "report/account_dunning_overdue_report_views.xml",
+        "report/account_dunning_effectiveness_report_views.xml",
         "views/account_dunning_level_views.xml",
         "views/account_dunning_file_views.xml",
         "views/account_dunning_letter_views.xml",

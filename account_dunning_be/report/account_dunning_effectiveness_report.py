@@ -48,7 +48,7 @@ class AccountDunningEffectivenessReport(models.Model):
         help="The share of the invoices settled in full within 14 days of the letter.",
     )
     amount_claimed = fields.Monetary(
-        currency_field="company_currency_id", readonly=True,
+        string="Amount claimed", currency_field="company_currency_id", readonly=True,
         help="What the letter claimed for the invoice (the open amount, without interest or "
         "fees), in the company's currency.",
     )

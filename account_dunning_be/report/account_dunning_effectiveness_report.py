@@ -84,8 +84,10 @@ class AccountDunningEffectivenessReport(models.Model):
     @api.model
     def _select(self):
         # the invoice's own rate (its total in company currency over its total) converts
-        # the claimed amounts, as the invoice was booked
-        rate = SQL("(move.amount_total_signed / NULLIF(move.amount_total, 0))")
+        # the claimed amounts as the invoice was booked; the currency table then brings
+        # another company's currency to the current one
+        rate = SQL("(move.amount_total_signed / NULLIF(move.amount_total, 0)"
+                   " * account_currency_table.rate)")
         open_on_day_14 = SQL("ROUND(term.amount - settled.amount, currency.decimal_places)")
         paid_in_time = SQL("(%s <= 0)", open_on_day_14)
         return SQL(
@@ -95,7 +97,7 @@ class AccountDunningEffectivenessReport(models.Model):
                    line.move_id,
                    letter.partner_id,
                    letter.company_id,
-                   company.currency_id AS company_currency_id,
+                   %(display_currency)s AS company_currency_id,
                    letter.level_id,
                    ladder.rank AS stage,
                    letter.is_b2b,
@@ -108,6 +110,7 @@ class AccountDunningEffectivenessReport(models.Model):
                        AS amount_paid_in_time
             """,
             paid=paid_in_time, rate=rate, open=open_on_day_14,
+            display_currency=self.env.company.currency_id.id,
         )
 
     @api.model
@@ -116,7 +119,7 @@ class AccountDunningEffectivenessReport(models.Model):
             """
             FROM account_dunning_letter_line line
             JOIN account_dunning_letter letter ON letter.id = line.letter_id
-            JOIN res_company company ON company.id = letter.company_id
+            JOIN %(currency_table)s ON account_currency_table.company_id = letter.company_id
             JOIN account_move move ON move.id = line.move_id
             JOIN res_currency currency ON currency.id = move.currency_id
             LEFT JOIN %(ladder)s ON ladder.level_id = letter.level_id
@@ -146,6 +149,7 @@ class AccountDunningEffectivenessReport(models.Model):
             """,
             ladder=self.env["account.dunning.overdue.report"]._stage_rank_sql(),
             window=WINDOW_DAYS,
+            currency_table=self.env["account.dunning.overdue.report"]._currency_table(),
         )
 
     @api.model

@@ -133,7 +133,7 @@ class AccountDunningOverdueReport(models.Model):
                    move.id AS move_id,
                    move.commercial_partner_id AS partner_id,
                    move.company_id,
-                   company.currency_id AS company_currency_id,
+                   %(display_currency)s AS company_currency_id,
                    move.currency_id,
                    move.invoice_user_id,
                    move.invoice_date,
@@ -157,10 +157,10 @@ class AccountDunningOverdueReport(models.Model):
                         WHEN %(days_late)s <= 180 THEN '4_180'
                         ELSE '5_over'
                    END AS age_bucket,
-                   move.amount_residual_signed AS amount_residual,
+                   move.amount_residual_signed * account_currency_table.rate AS amount_residual,
                    move.amount_residual AS amount_residual_currency
             """,
-            none=NO_LETTER, days_late=days_late,
+            none=NO_LETTER, days_late=days_late, display_currency=self.env.company.currency_id.id,
         )
 
     @api.model
@@ -168,13 +168,21 @@ class AccountDunningOverdueReport(models.Model):
         return SQL(
             """
             FROM account_move move
-            JOIN res_company company ON company.id = move.company_id
+            JOIN %(currency_table)s ON account_currency_table.company_id = move.company_id
             JOIN res_partner customer ON customer.id = move.commercial_partner_id
             LEFT JOIN account_dunning_file file ON file.id = move.dunning_file_id
             LEFT JOIN %(ladder)s ON ladder.level_id = file.level_id
             """,
             ladder=self._stage_rank_sql(),
+            currency_table=self._currency_table(),
         )
+
+    @api.model
+    def _currency_table(self):
+        """Odoo's reports' currency table: amounts in the current company's currency, at
+        today's rate for the other companies' currencies (a rate of 1 when all share it).
+        Only the selected companies join it."""
+        return self.env["res.currency"]._get_simple_currency_table(self.env.companies)
 
     @api.model
     def _where(self):

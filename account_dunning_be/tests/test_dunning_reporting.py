@@ -99,12 +99,32 @@ class TestDunningReporting(DunningCommon):
         self.assertEqual(later, {"3_90": (250.50, 1), "5_over": (99.99, 1)},
                          "the age follows the user's today: nothing stored goes stale")
 
-    def test_overdue_is_per_company(self):
+    def test_overdue_is_per_company_in_its_currency(self):
+        """Another company's invoices stay out; a dollar invoice counts in euros at its
+        own rate (its open amount in company currency), and in dollars in its currency."""
         other = self.setup_other_company(name="Other BE")["company"]
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 2.0)])
         self._invoice(self.b2b, 100.0, "2026-01-01", "2026-01-31")
+        self._invoice(self.b2b, 300.0, "2026-01-01", "2026-01-31", currency=usd)
         self._invoice(self.b2b, 700.0, "2026-01-01", "2026-01-31", company=other)
         with freeze_time("2026-02-15"):
-            self.assertEqual(self._overdue(["company_id"]), {self.company: (100.0, 1)})
+            self.assertEqual(self._overdue(["company_id"]), {self.company: (250.0, 2)})
+            in_currency = self.env["account.dunning.overdue.report"]._read_group(
+                [("company_id", "=", self.company.id)], ["currency_id"],
+                ["amount_residual_currency:sum"])
+        self.assertEqual(sorted((c.name, a) for c, a in in_currency),
+                         [("EUR", 100.0), ("USD", 300.0)])
+
+    def test_effectiveness_in_company_currency(self):
+        """A dollar invoice's letter claims 300.00 USD: 150.00 EUR at the invoice's rate;
+        paid on day 10, all of it counts."""
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 2.0)])
+        invoice = self._invoice(self.b2b, 300.0, "2026-02-01", "2026-03-01", currency=usd)
+        [letter] = self._climb(invoice, "2026-03-08", 1)
+        self.assertEqual((letter.currency_id, letter.amount_residual), (usd, 300.0))
+        self._pay(invoice, 300.0, "2026-03-18")
+        with freeze_time("2026-04-01"):
+            self.assertEqual(self._effectiveness(), {"01": (1, 1, 100.0, 150.0, 150.0)})
 
     # ------------------------------------------------------------
     # LEVEL EFFECTIVENESS

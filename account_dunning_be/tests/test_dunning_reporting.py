@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.misc import formatLang
 
 from .common import DunningCommon
 
@@ -164,3 +165,58 @@ class TestDunningReporting(DunningCommon):
                 "01": (4, 2, 50.0, 1200.0, 400.0),
                 "02": (1, 1, 100.0, 600.0, 600.0),
             })
+
+
+# polls the page for a selector (and a text in it), then reports success or the failure
+WAIT_JS = """
+const until = async (selector, text) => {
+    for (let i = 0; i < 300; i++) {
+        const el = document.querySelector(selector);
+        if (el && (!text || el.textContent.includes(text))) {
+            return el;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`not found: ${selector} ${text || ""}`);
+};
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDunningReportingBrowser(DunningCommon, HttpCase):
+    """Both analyses open in the browser for a billing user: pivot, then graph."""
+
+    def test_reports_open_in_pivot_and_graph(self):
+        lang = "fr_BE" if self._lang_active("fr_BE") else "en_US"
+        billing = new_test_user(
+            self.env, "dunning_report_browser", groups="account.group_account_invoice",
+            company_id=self.company.id, company_ids=self.company.ids)
+        billing.lang = lang
+        env = self.env(context=dict(self.env.context, lang=lang))
+        overdue = env["account.dunning.overdue.report"].fields_get(["stage", "age_bucket"])
+        rate = env["account.dunning.effectiveness.report"].fields_get(["paid_in_time_rate"])
+        with freeze_time("2026-04-15 10:00:00", tick=True):
+            invoice = self._invoice(self.b2b, 1000.0, "2026-02-01", "2026-03-01")
+            self._climb(invoice, "2026-03-08", 1)
+            self._pay(invoice, 400.0, "2026-03-12")
+            other = self.env["res.partner"].create({"name": "Atelier Dubois SA",
+                                                    "is_company": True})
+            self._invoice(other, 250.0, "2026-02-01", "2026-03-01")
+            stages = dict(overdue["stage"]["selection"])
+            for action, texts in (
+                ("account_dunning_overdue_report_action",
+                 [stages["00"], stages["01"], dict(overdue["age_bucket"]["selection"])["2_60"],
+                  formatLang(env, 600.0), formatLang(env, 250.0)]),
+                ("account_dunning_effectiveness_report_action",
+                 [stages["01"], rate["paid_in_time_rate"]["string"], formatLang(env, 400.0)]),
+            ):
+                checks = "".join(f"await until('div.o_pivot', {text!r});" for text in texts)
+                self.browser_js(
+                    f"/odoo/action-account_dunning_be.{action}",
+                    WAIT_JS + "(async () => {" + checks + """
+                        document.querySelector('.o_switch_view.o_graph').click();
+                        await until('.o_graph_renderer canvas');
+                        console.log('test successful');
+                    })().catch((error) => console.error(error.message));""",
+                    login=billing.login, timeout=120,
+                )

@@ -73,13 +73,18 @@ class AccountDunningOverdueReport(models.Model):
     }
 
     def init(self):
-        # the report reads open customer invoices only: a small partial index serves it
+        # the report reads open customer invoices only, a few among all the paid ones: a
+        # small partial index serves it (dropped by the uninstall hook: Odoo's table)
         self.env.cr.execute(SQL("""
             CREATE INDEX IF NOT EXISTS account_move_dunning_overdue_idx
                 ON account_move (company_id, invoice_date_due)
              WHERE move_type = 'out_invoice' AND state = 'posted'
                AND payment_state IN ('not_paid', 'partial')
         """))
+
+    @api.model
+    def _drop_index(self):
+        self.env.cr.execute(SQL("DROP INDEX IF EXISTS account_move_dunning_overdue_idx"))
 
     # ------------------------------------------------------------
     # STAGES

@@ -22,8 +22,9 @@ class AccountDunningOverdueReport(models.Model):
     Read-only and computed at read time (``_table_query``, as Odoo 18's
     ``account.invoice.report``): the days late count to the user's today
     (``fields.Date.context_today``, the date the invoice list's "days overdue" uses), not
-    to the database server's ``CURRENT_DATE``, which is UTC and one day off around
-    midnight in Brussels. Nothing dated is stored, so the figures are never stale.
+    to PostgreSQL's ``CURRENT_DATE``: Odoo's connections run in UTC, a day off around
+    midnight in Brussels, and tests freezing Python's clock could not move it. Nothing
+    dated is stored, so the figures are never stale.
     """
 
     _name = "account.dunning.overdue.report"

@@ -20,6 +20,8 @@
         "report/account_dunning_file_templates.xml",
         "data/mail_template_data.xml",
         "data/account_dunning_claim_data.xml",
+        "report/account_dunning_overdue_report_views.xml",
+        "report/account_dunning_effectiveness_report_views.xml",
         "views/account_dunning_level_views.xml",
         "views/account_dunning_file_views.xml",
         "views/account_dunning_letter_views.xml",
@@ -40,6 +42,7 @@
         ],
     },
     "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "_uninstall_hook",
     "installable": True,
     "application": False,
 }

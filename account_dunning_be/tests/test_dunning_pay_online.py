@@ -73,7 +73,8 @@ class TestDunningPayOnline(DunningCommon, HttpCase):
         self.assertIn(f"{self.first.name} · ", text)
         if letter.lang == "fr_BE":
             self.assertIn("Payer en ligne :", text)
-        self.assertTrue(root.xpath("//table[@name='payment']//img[starts-with(@src, 'data:image/png')]"))
+        self.assertTrue(root.xpath(
+            "//table[@name='payment']//img[starts-with(@src, 'data:image/png')]"))
         self.assertIn(letter.payment_reference, html_text(html))
 
         self._send(letter, "2026-03-09")

@@ -187,3 +187,18 @@ class TestDunningStatementMatching(DunningCommon):
         st_line.action_reconcile_dunning_letters()
         self.assertTrue(st_line.is_reconciled)
         self.assertEqual((invoice | claim).mapped("payment_state"), ["paid", "paid"])
+
+    def test_from_the_statements_list(self):
+        """Community edition: Statements list > Action > Reconcile with dunning letters."""
+        first = self._st_line(self.letter.payment_reference, 1573.0)
+        second = self._st_line("Sans référence", 99.0)
+        statement = self.env["account.bank.statement"].create({
+            "name": "Relevé 2026/012", "line_ids": [(6, 0, (first | second).ids)]})
+        action = self.env.ref(
+            "account_dunning_be.account_bank_statement_action_reconcile_dunning")
+        result = action.with_context(
+            active_model="account.bank.statement", active_ids=statement.ids).run()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertTrue(first.is_reconciled)
+        self.assertFalse(second.is_reconciled)
+        self.assertEqual((self.inv_a | self.inv_b).mapped("payment_state"), ["paid"] * 2)

@@ -16,8 +16,11 @@ class AccountReconcileModel(models.Model):
         as the invoice's own reference proposes the invoice.
 
         The rules are run by the bank reconciliation (``_apply_rules``) of Odoo
-        Enterprise's ``account_accountant`` or of OCA's ``account_reconcile_model_oca``;
-        the community edition has none and reconciles through
+        Enterprise's ``account_accountant`` or of OCA's ``account_reconcile_model_oca``,
+        which define this method without calling ``super()``: the override counts when
+        that module loads before this one (OCA's, which depends on ``account`` only,
+        does; for another, a bridge module depending on both makes it certain). The
+        community edition has no such engine and reconciles through
         ``account.bank.statement.line.action_reconcile_dunning_letters``."""
         parent = getattr(super(), "_get_invoice_matching_rules_map", None)
         rules = parent() if parent else defaultdict(list)

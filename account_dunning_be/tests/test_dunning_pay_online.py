@@ -2,15 +2,32 @@
 the letter carry each invoice's portal payment link, with its access token, and the link
 opens the invoice's page with its "Pay Now" button; without a provider, no link."""
 
+import shutil
+import subprocess
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import DunningCommon
 from .test_dunning_letter_report import LETTER_REPORT, html_text
+
+MM = 25.4 / 72  # millimetres a PDF point
+PAGE_W, PAGE_H, MARGIN = 210, 297, 15
+
+
+def pdf_words(pdf):
+    """[(page, text, x0, y0, x1, y1 in mm of the sheet)] of a PDF, read by pdftotext."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                         check=True).stdout
+    root = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+    return [(number, word.text or "", *(float(word.get(key)) * MM
+                                         for key in ("xMin", "yMin", "xMax", "yMax")))
+            for number, page in enumerate(root.iter("{*}page"), 1)
+            for word in page.iter("{*}word")]
 
 
 @tagged("post_install", "-at_install")
@@ -120,3 +137,39 @@ class TestDunningPayOnline(DunningCommon, HttpCase):
         # an unpublished provider is not one the customer can pay with either
         self.provider.write({"state": "test", "is_published": False})
         self.assertEqual(letter._get_online_payment_links(), {})
+
+    def test_links_on_paper_leave_the_payment_block_in_place(self):
+        """The real PDF: the links, one line an invoice within the margins and at least
+        8 pt, come after the payment block, which stays where it is without them."""
+        if not (shutil.which("pdftotext") and shutil.which("wkhtmltopdf")):
+            self.skipTest("wkhtmltopdf and pdftotext are needed")
+        letter = self._letter()
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+
+        def render():
+            pdf, kind = Report._render_qweb_pdf(LETTER_REPORT, letter.ids)
+            self.assertEqual(kind, "pdf")
+            return pdf_words(pdf)
+
+        with_links = render()
+        self.provider.state = "disabled"
+        without = render()
+
+        def reference(words):
+            return next(w[:4] for w in words if w[1] == letter.payment_reference)
+
+        self.assertEqual(reference(with_links)[0], 1, "the payment block on the first page")
+        self.assertEqual(reference(with_links), reference(without))
+        urls = [w for w in with_links if "access_token=" in w[1]]
+        self.assertEqual([w[1] for w in urls],
+                         [self._pay_url(self.first), self._pay_url(self.second_invoice)])
+        ref_page, _text, _x0, ref_y = reference(with_links)
+        for page, _text, x0, y0, x1, y1 in urls:
+            self.assertTrue((page, y0) > (ref_page, ref_y), "after the payment block")
+            self.assertTrue(MARGIN <= x0 and x1 <= PAGE_W - MARGIN, (x0, x1))
+            self.assertTrue(MARGIN <= y0 and y1 <= PAGE_H - MARGIN, (y0, y1))
+            self.assertGreaterEqual((y1 - y0) / 1.164 / MM, 7.9, "at least 8 pt")
+        # nothing new in the envelope window (45 to 90 mm from the top, right half)
+        window = {w[1] for w in with_links if w[0] == 1 and w[2] > 110 and w[4] < 90}
+        self.assertEqual(window, {w[1] for w in without if w[0] == 1 and w[2] > 110
+                                  and w[4] < 90})

@@ -3,11 +3,11 @@
     "name": "Belgian Dunning",
     "summary": "Chase unpaid customer invoices the Belgian way: escalating reminders, "
     "statutory interest, EUR 40 flat fee, formal notices, injunction cost estimates",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "account_dunning_be developers",
-    "depends": ["account", "account_qr_code_sepa", "l10n_be", "mail"],
+    "depends": ["account", "account_payment", "account_qr_code_sepa", "l10n_be", "mail"],
     "external_dependencies": {"python": ["xlrd"]},
     "data": [
         "security/account_dunning_security.xml",
@@ -30,6 +30,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_dunning_wizard_views.xml",
+        "views/account_bank_statement_line_views.xml",
         "wizard/account_dunning_rate_derive_views.xml",
         "wizard/account_dunning_rate_import_views.xml",
         "wizard/account_dunning_wizard_views.xml",

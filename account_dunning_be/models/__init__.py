@@ -14,3 +14,5 @@ from . import account_dunning_claim
 from . import account_dunning_letter_report
 from . import account_dunning_escalation
 from . import ir_actions_report
+from . import account_bank_statement_line
+from . import account_reconcile_model

@@ -326,6 +326,27 @@ class AccountDunningLetter(models.Model):
             amount, free, structured, self.currency_id, self.partner_id, qr_method="sct_qr",
             silent_errors=True) or False
 
+    def _get_online_payment_providers(self):
+        """The payment providers the customer can pay the letter with on the portal: the
+        ones payment's own rules find for the company, the customer, the amount and the
+        currency (enabled or in test mode), among those published for customers."""
+        self.ensure_one()
+        return self.env["payment.provider"].sudo()._get_compatible_providers(
+            self.company_id.id, self.partner_id.id, self.amount_residual,
+            currency_id=self.currency_id.id,
+        ).filtered("is_published")
+
+    def _get_online_payment_links(self):
+        """{invoice: URL} of the portal page of each invoice the letter lists that can be
+        paid online ("Pay now"), with the invoice's access token so that the customer
+        needs no account; empty when no payment provider is available or online payment
+        is off (account_payment's ``_has_to_be_paid``)."""
+        self.ensure_one()
+        moves = self.line_ids.move_id.filtered(lambda move: move._has_to_be_paid())
+        if not moves or not self._get_online_payment_providers():
+            return {}
+        return {move: move.get_base_url() + move.get_portal_url() for move in moves}
+
     def _get_invoice_description(self, move):
         """What the invoice was for, in the letter's language: its reference, else its first
         product line, named as the product is in the letter's language when the line kept

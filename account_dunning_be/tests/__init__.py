@@ -11,4 +11,10 @@ from . import test_dunning_letter_checks
 from . import test_dunning_printed_letter
 from . import test_dunning_portal
 from . import test_dunning_letter_paper
+from . import test_dunning_replay
 from . import test_dunning_reporting
+from . import test_dunning_pay_online
+from . import test_dunning_statement_matching
+from . import test_dunning_file_screen
+from . import test_dunning_file_tour
+from . import test_dunning_polish

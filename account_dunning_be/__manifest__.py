@@ -29,6 +29,8 @@
         "wizard/account_dunning_rate_derive_views.xml",
         "wizard/account_dunning_rate_import_views.xml",
         "wizard/account_dunning_wizard_views.xml",
+        "wizard/account_dunning_letter_cancel_views.xml",
+        "wizard/account_dunning_letter_register_views.xml",
         "views/account_dunning_be_menus.xml",
     ],
     "assets": {

@@ -14,3 +14,5 @@ from . import account_dunning_claim
 from . import account_dunning_letter_report
 from . import account_dunning_escalation
 from . import ir_actions_report
+from . import mail_mail
+from . import mail_notification

@@ -11,3 +11,4 @@ from . import test_dunning_letter_checks
 from . import test_dunning_printed_letter
 from . import test_dunning_portal
 from . import test_dunning_letter_paper
+from . import test_dunning_letter_review

@@ -78,7 +78,7 @@ class AccountDunningLetter(models.Model):
     registered_number = fields.Char(copy=False, tracking=True)
     registered_date = fields.Date(string="Deposit date", copy=False, tracking=True)
     cancel_reason = fields.Text(
-        readonly=True, copy=False, tracking=True,
+        string="Reason for cancellation", readonly=True, copy=False, tracking=True,
         help="Why a letter that had gone out was cancelled.",
     )
 
@@ -304,10 +304,8 @@ class AccountDunningLetter(models.Model):
             detail = notif.failure_reason or notif.mail_mail_id.failure_reason
             if detail:
                 cause = f"{cause}: {' '.join(detail.split())}"
-            causes.append(self.env._(
-                "%(email)s (%(cause)s)",
-                email=notif.res_partner_id.email or notif.res_partner_id.display_name,
-                cause=cause))
+            partner = notif.res_partner_id
+            causes.append(f"{partner.email or partner.display_name} ({cause})")
         return self.env._(
             "The e-mail of letter %(letter)s did not arrive: %(causes)s. The letter is back "
             "in review: check the address, then send it again or print it.",

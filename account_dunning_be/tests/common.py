@@ -119,3 +119,15 @@ class DunningCommon(AccountTestInvoicingCommon):
         with freeze_time(on):
             letters.action_send()
         return letters
+
+    def _record_deposit(self, action, numbers=None):
+        """The deposit dialog an action opened for registered letters without a number:
+        the accountant enters ``numbers`` ({letter: registered number}, none by default)
+        and prints; returns the print's action."""
+        self.assertEqual(action.get("res_model"), "account.dunning.letter.register",
+                         "the deposit is asked first")
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        for line in wizard.line_ids:
+            if numbers and line.letter_id in numbers:
+                line.registered_number = numbers[line.letter_id]
+        return wizard.action_print()

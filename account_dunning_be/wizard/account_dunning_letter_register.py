@@ -23,7 +23,7 @@ class AccountDunningLetterRegister(models.TransientModel):
         string="Print", required=True, default="letters",
     )
     deposit_date = fields.Date(
-        required=True, default=lambda self: self._default_deposit_date(),
+        string="Deposit date", required=True, default=lambda self: self._default_deposit_date(),
         help="The day the letters are handed in at the post office (a working day): every "
         "line takes it. The payment deadline counts from it.",
     )

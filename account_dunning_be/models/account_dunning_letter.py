@@ -282,14 +282,16 @@ class AccountDunningLetter(models.Model):
         """The sent letters whose e-mail (one of ``messages``) failed or bounced go back
         to review with the reason; their file waits for the accountant. Nothing is
         resent: the accountant sends the letter again or prints it."""
-        letters = self.search([("mail_message_id", "in", messages.ids), ("state", "=", "sent")])
-        for letter in letters:
+        returned = self.browse()
+        for letter in self.search([("mail_message_id", "in", messages.ids),
+                                   ("state", "=", "sent")]):
             failed = letter.mail_message_id.notification_ids.filtered(
                 lambda notif: notif.notification_type == "email"
                 and notif.notification_status in ("exception", "bounce"))
             if failed:
                 letter._return_to_review(letter._get_mail_failure_reason(failed))
-        return letters
+                returned |= letter
+        return returned
 
     def _get_mail_failure_reason(self, notifications):
         """Why the e-mail of the letter did not arrive, in words for the accountant."""

@@ -1046,11 +1046,10 @@ class AccountDunningLetter(models.Model):
             message.attachment_ids |= invoices_pdf
         self.write({"state": "sent", "mail_message_id": message.id if message else False,
                     "printed_attachment_id": letter_pdf.id})
-        self._log_sent()
-        if message:
-            # an e-mail that failed at once (an invalid address; in tests every e-mail is
-            # sent at once) sends the letter back to review
-            self._return_failed_to_review(message)
+        # an e-mail that failed at once (an invalid address; in tests every e-mail is sent
+        # at once) sends the letter back to review; else it is noted as sent
+        if not (message and self._return_failed_to_review(message)):
+            self._log_sent()
 
     def _get_email_letter_pdf(self, message):
         """The letter's PDF the mail template rendered and attached to ``message``."""

@@ -58,8 +58,11 @@ class AccountDunningLetterRegister(models.TransientModel):
         """Record the numbers and deposit dates on the letters, then print them."""
         self.ensure_one()
         self.line_ids._check_registered_numbers()
-        for line in self.line_ids:
-            line.letter_id.write(line._prepare_letter_vals())
+        # one write a deposit day (each re-syncs the letters' files), then the numbers
+        for day, lines in self.line_ids.grouped("registered_date").items():
+            lines.letter_id.write({"registered_date": day})
+        for line in self.line_ids.filtered("registered_number"):
+            line.letter_id.registered_number = line._normalize_number(line.registered_number)
         action = self.letter_ids.with_context(dunning_deposit_recorded=True)._print_with(
             REPORTS[self.report])
         if action.get("type") == "ir.actions.report":
@@ -108,11 +111,3 @@ class AccountDunningLetterRegisterLine(models.TransientModel):
             raise UserError(self.env._(
                 "A registered number belongs to one letter only: %(numbers)s is given twice.",
                 numbers=", ".join(sorted(set(taken)))))
-
-    def _prepare_letter_vals(self):
-        self.ensure_one()
-        vals = {"registered_date": self.registered_date}
-        number = self._normalize_number(self.registered_number)
-        if number:
-            vals["registered_number"] = number
-        return vals

@@ -36,6 +36,7 @@
     "assets": {
         "web.assets_tests": [
             "account_dunning_be/static/src/tours/dunning_wizard_tour.js",
+            "account_dunning_be/static/src/tours/dunning_letter_review_tour.js",
         ],
     },
     "post_init_hook": "_post_init_hook",

@@ -12,3 +12,4 @@ from . import test_dunning_printed_letter
 from . import test_dunning_portal
 from . import test_dunning_letter_paper
 from . import test_dunning_letter_review
+from . import test_dunning_letter_review_tour

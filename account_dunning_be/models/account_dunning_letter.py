@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from .. import law
 
 _logger = logging.getLogger(__name__)
@@ -167,8 +169,9 @@ class AccountDunningLetter(models.Model):
     def unlink(self):
         # a deleted draft never existed: its invoices go back to their level, as when it
         # is cancelled, and its file to the letter before (checked first: nothing undone
-        # for a letter that may not go)
-        self._unlink_except_gone_out()
+        # for a letter that may not go; uninstalling skips the check, as ondelete does)
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._unlink_except_gone_out()
         files = self.file_id
         self.filtered(lambda letter: letter.state != "cancelled").line_ids \
             ._restore_previous_level()

@@ -34,12 +34,15 @@
         "wizard/account_dunning_rate_derive_views.xml",
         "wizard/account_dunning_rate_import_views.xml",
         "wizard/account_dunning_wizard_views.xml",
+        "wizard/account_dunning_letter_cancel_views.xml",
+        "wizard/account_dunning_letter_register_views.xml",
         "views/account_dunning_be_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "account_dunning_be/static/src/tours/dunning_wizard_tour.js",
             "account_dunning_be/static/src/tours/dunning_file_tour.js",
+            "account_dunning_be/static/src/tours/dunning_letter_review_tour.js",
         ],
     },
     "post_init_hook": "_post_init_hook",

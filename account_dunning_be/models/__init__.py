@@ -16,3 +16,5 @@ from . import account_dunning_escalation
 from . import ir_actions_report
 from . import account_bank_statement_line
 from . import account_reconcile_model
+from . import mail_mail
+from . import mail_notification

@@ -5,6 +5,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .. import law
 
@@ -84,6 +87,10 @@ class AccountDunningLetter(models.Model):
         string="Reviewed", copy=False, tracking=True, readonly=True,
         help="The accountant read the letter and let it go: \"Send all reviewed\" sends it.",
     )
+    cancel_reason = fields.Text(
+        string="Reason for cancellation", readonly=True, copy=False, tracking=True,
+        help="Why a letter that had gone out was cancelled.",
+    )
 
     def init(self):
         # one live letter per file and level: a file never takes a level twice
@@ -159,6 +166,30 @@ class AccountDunningLetter(models.Model):
             self.file_id._sync_from_letters()
         return result
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_gone_out(self):
+        """A letter that reached the customer is evidence (for a consumer, the first
+        reminder's date decides when costs may start): it can only be cancelled."""
+        for letter in self:
+            if letter.state in ("sent", "printed") or letter.date_sent:
+                raise UserError(self.env._(
+                    "Letter %(letter)s went out on %(date)s: it cannot be deleted. Cancel it "
+                    "instead, giving the reason.", letter=letter.name,
+                    date=format_date(self.env, letter.date_sent or letter.date)))
+
+    def unlink(self):
+        # a deleted draft never existed: its invoices go back to their level, as when it
+        # is cancelled, and its file to the letter before (checked first: nothing undone
+        # for a letter that may not go; uninstalling skips the check, as ondelete does)
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._unlink_except_gone_out()
+        files = self.file_id
+        self.filtered(lambda letter: letter.state != "cancelled").line_ids \
+            ._restore_previous_level()
+        result = super().unlink()
+        files.exists()._sync_from_letters()
+        return result
+
     def _get_sent_on(self):
         """The day the letter counts from: its deposit date when registered, else the
         day it was sent, else its date."""
@@ -212,7 +243,8 @@ class AccountDunningLetter(models.Model):
 
     def action_cancel(self):
         """Cancel the letters; their invoices go back to the level they had before, and
-        the file to the letter before."""
+        the file to the letter before. The form cancels a letter that went out through
+        ``action_open_cancel_wizard`` (a reason is asked); code may call this directly."""
         if any(letter.state == "cancelled" for letter in self):
             raise UserError(self.env._("This letter is already cancelled."))
         self.state = "cancelled"
@@ -264,6 +296,19 @@ class AccountDunningLetter(models.Model):
             },
         }
 
+    def action_open_cancel_wizard(self):
+        """The dialog that cancels letters which went out, with the reason."""
+        if any(letter.state == "cancelled" for letter in self):
+            raise UserError(self.env._("This letter is already cancelled."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel letter"),
+            "res_model": "account.dunning.letter.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_letter_ids": self.ids},
+        }
+
     def action_open_moves(self):
         self.ensure_one()
         return {
@@ -290,6 +335,51 @@ class AccountDunningLetter(models.Model):
         if paid:
             paid.action_cancel()
         return paid
+
+    @api.model
+    def _return_failed_to_review(self, messages):
+        """The sent letters whose e-mail (one of ``messages``) failed or bounced go back
+        to review with the reason; their file waits for the accountant. Nothing is
+        resent: the accountant sends the letter again or prints it."""
+        returned = self.browse()
+        for letter in self.search([("mail_message_id", "in", messages.ids),
+                                   ("state", "=", "sent")]):
+            failed = letter.mail_message_id.notification_ids.filtered(
+                lambda notif: notif.notification_type == "email"
+                and notif.notification_status in ("exception", "bounce"))
+            if failed:
+                letter._return_to_review(letter._get_mail_failure_reason(failed))
+                returned |= letter
+        return returned
+
+    def _get_mail_failure_reason(self, notifications):
+        """Why the e-mail of the letter did not arrive, in words for the accountant."""
+        self.ensure_one()
+        fields_ = notifications._fields
+        failures = dict(fields_["failure_type"]._description_selection(self.env))
+        statuses = dict(fields_["notification_status"]._description_selection(self.env))
+        causes = []
+        for notif in notifications:
+            cause = failures.get(notif.failure_type) or statuses[notif.notification_status]
+            # a refused SMTP connection leaves its words on the e-mail only
+            detail = notif.failure_reason or notif.mail_mail_id.failure_reason
+            if detail:
+                cause = f"{cause}: {' '.join(detail.split())}"
+            partner = notif.res_partner_id
+            causes.append(f"{partner.email or partner.display_name} ({cause})")
+        return self.env._(
+            "The e-mail of letter %(letter)s did not arrive: %(causes)s. The letter is back "
+            "in review: check the address, then send it again or print it.",
+            letter=self.name, causes="; ".join(causes))
+
+    def _return_to_review(self, reason):
+        """The letter did not reach the customer: back to review, as if never sent."""
+        self.ensure_one()
+        self.write({"state": "draft", "date_sent": False, "review_reason": reason,
+                    "printed_attachment_id": False})
+        self.message_post(body=reason, subtype_xmlid="mail.mt_note")
+        if self.file_id:
+            self.file_id._message_log(body=reason)
 
 
 class AccountDunningLetterLine(models.Model):

@@ -108,10 +108,12 @@ class AccountDunningLetter(models.Model):
         "communication when the letter asks for one invoice's balance only, a new one for "
         "the letter when it lists several invoices or claims costs.",
     )
+    # the name is older than the e-mail copy: it holds the letter as it went out by
+    # either channel
     printed_attachment_id = fields.Many2one(
-        "ir.attachment", string="Printed letter", readonly=True, copy=False,
-        help="The letter as it was printed for the post, kept to show what the customer "
-        "received.",
+        "ir.attachment", string="Letter as sent", readonly=True, copy=False,
+        help="The letter as it went out, kept to show what the customer received: the PDF "
+        "attached to the e-mail, or the letter printed for the post.",
     )
 
     @api.depends("line_ids.move_id.payment_reference", "line_ids.interest",
@@ -822,6 +824,10 @@ class AccountDunningLetter(models.Model):
         letters -= paid
         if not letters:
             return self._notify_all_paid()
+        if not self.env.context.get("dunning_deposit_recorded") and \
+                letters._get_deposit_to_record():
+            # the deposit dialog records the numbers and today's date, then prints
+            return letters._action_record_deposit(REGISTERED_BATCH_REPORT, deposit_date=day)
         letters.filtered(lambda lt: not lt.registered_date).registered_date = day
         return letters._print_with(REGISTERED_BATCH_REPORT)
 
@@ -885,6 +891,16 @@ class AccountDunningLetter(models.Model):
         drafts._check_email_address()
         return super().action_send()
 
+    def action_preview(self):
+        """The letters' PDF as they would go out, changing nothing: no state, no sending
+        date, no attachment, no message. The report itself marks nothing (only
+        ``_print_with`` does), so the Print menu's "Letter preview" is such a copy too."""
+        letters = self.filtered(lambda lt: lt.state != "cancelled")
+        if not letters:
+            raise UserError(self.env._("A cancelled letter has no preview."))
+        letters._check_sendable()
+        return self.env.ref(LETTER_REPORT).report_action(letters)
+
     def action_print(self):
         """Print the letters in one PDF; the draft ones are then printed (paid ones cancelled)."""
         letters = self.filtered(lambda lt: lt.state != "cancelled")
@@ -901,17 +917,46 @@ class AccountDunningLetter(models.Model):
 
     def _print_with(self, report_xmlid):
         """The report action of ``report_xmlid`` for these letters, once checked; the draft
-        paper ones become printed, the ones paid meanwhile are cancelled and left out."""
+        paper ones become printed, the ones paid meanwhile are cancelled and left out.
+
+        Registered letters without their registered number first go through the deposit
+        dialog (``account.dunning.letter.register``), which records the numbers and the
+        deposit date and then prints (context ``dunning_deposit_recorded``)."""
         self._check_sendable()
-        draft = self.filtered(lambda lt: lt.state == "draft")
-        paid = draft._cancel_if_paid()
-        printed = (draft - paid).filtered(lambda lt: not lt.by_email)
-        printed._mark_printed()
-        printed._attach_printed_letter()
+        paid = self.filtered(lambda lt: lt.state == "draft")._cancel_if_paid()
         letters = self - paid
         if not letters:
             return self._notify_all_paid()
+        if not self.env.context.get("dunning_deposit_recorded") and \
+                letters._get_deposit_to_record():
+            return letters._action_record_deposit(report_xmlid)
+        letters.filtered(lambda lt: lt.state == "draft" and not lt.by_email)._mark_printed()
         return self.env.ref(report_xmlid).report_action(letters)
+
+    def _get_deposit_to_record(self):
+        """The registered letters of ``self`` that still lack their registered number."""
+        return self.filtered(lambda lt: lt.by_post == "registered" and lt.state != "cancelled"
+                             and not lt.registered_number)
+
+    def _action_record_deposit(self, report_xmlid, deposit_date=None):
+        """The dialog asking the registered numbers and the deposit date of the letters
+        that lack them, then printing ``self`` with ``report_xmlid``."""
+        Register = self.env["account.dunning.letter.register"]
+        wizard = Register.create(Register._prepare_vals(self, report_xmlid, deposit_date))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Registered letters: deposit"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _mark_printed(self):
+        # the paper letters keep what went to the post
+        result = super()._mark_printed()
+        self.filtered(lambda lt: not lt.printed_attachment_id)._attach_printed_letter()
+        return result
 
     def _attach_printed_letter(self):
         """Keep each letter, rendered as it goes to the post, as its attachment.
@@ -1015,12 +1060,24 @@ class AccountDunningLetter(models.Model):
             subtype_xmlid="mail.mt_comment",
             partner_ids=(self.contact_id or self.partner_id).ids,
         )
+        letter_pdf = self._get_email_letter_pdf(message)
         if invoices_pdf and message:
             # attachments given to the composer would replace the letter's PDF the template
             # renders: the invoices join the message (and its queued e-mail) afterwards
             message.attachment_ids |= invoices_pdf
-        self.write({"state": "sent", "mail_message_id": message.id if message else False})
-        self._log_sent()
+        self.write({"state": "sent", "mail_message_id": message.id if message else False,
+                    "printed_attachment_id": letter_pdf.id})
+        # an e-mail that failed at once (an invalid address; in tests every e-mail is sent
+        # at once) sends the letter back to review; else it is noted as sent
+        if not (message and self._return_failed_to_review(message)):
+            self._log_sent()
+
+    def _get_email_letter_pdf(self, message):
+        """The letter's PDF the mail template rendered and attached to ``message``."""
+        self.ensure_one()
+        attachments = message.attachment_ids if message else self.env["ir.attachment"]
+        prefix = self.name.replace("/", "-")
+        return attachments.filtered(lambda att: att.name.startswith(prefix))[:1]
 
     def _log_sent(self):
         """Note the letter in the chatter of its customer and of its invoices (batched)."""

@@ -18,3 +18,5 @@ from . import test_dunning_statement_matching
 from . import test_dunning_file_screen
 from . import test_dunning_file_tour
 from . import test_dunning_polish
+from . import test_dunning_letter_review
+from . import test_dunning_letter_review_tour

@@ -285,7 +285,8 @@ class TestDunningLetterPaper(DunningCommon):
         Letter = self.env["account.dunning.letter"]
         # a Sunday: the post office is closed, the list is Monday's
         with freeze_time(sunday):
-            action = Letter.action_print_todays_deposit_list()
+            # the letter has no registered number yet: the deposit dialog comes first
+            action = self._record_deposit(Letter.action_print_todays_deposit_list())
         self.assertEqual(action["report_name"],
                          "account_dunning_be.report_dunning_registered_letters")
         self.assertEqual(action["context"]["active_ids"], last.ids)

@@ -250,7 +250,10 @@ class TestDunningLetterReport(DunningCommon):
         self.assertEqual(all_letters.filtered(lambda lt: lt.by_post == "registered"), registered)
         registered[0].write({"registered_number": "RR123456789BE",
                              "registered_date": registered[0].date})
-        action = all_letters.action_print_registered()
+        # the second one has no registered number: the deposit dialog asks it first
+        action = self._record_deposit(all_letters.action_print_registered(),
+                                      {registered[1]: "RR987654321BE"})
+        self.assertEqual(registered[1].registered_number, "RR987654321BE")
         self.assertEqual(action["report_name"],
                          "account_dunning_be.report_dunning_registered_letters")
         self.assertEqual(sorted(action["context"]["active_ids"]), sorted(registered.ids))
@@ -305,7 +308,8 @@ class TestDunningLetterReport(DunningCommon):
         before = letter._get_waiting_period_end()
         self.assertEqual(before, law.b2c_waiting_period_end(date(2026, 3, 9), "post"))
         with freeze_time("2026-03-09"):
-            letter.action_print_registered()
+            self._record_deposit(letter.action_print_registered())
+        self.assertEqual(letter.state, "printed")
         letter.registered_date = date(2026, 3, 12)
         end = letter._get_waiting_period_end()
         self.assertEqual(end, law.b2c_waiting_period_end(date(2026, 3, 12), "post"))
@@ -350,7 +354,8 @@ class TestDunningLetterReport(DunningCommon):
 
     def test_print_from_letters_and_invoices(self):
         invoice, letters = self._ladder_letters(self.b2b)
-        action = self.env["account.dunning.letter"].action_print_for_moves(invoice)
+        action = self._record_deposit(
+            self.env["account.dunning.letter"].action_print_for_moves(invoice))
         self.assertEqual(action["context"]["active_ids"], letters["last_notice"].ids)
         paper = self._escalate("2026-03-09", self._invoice(
             self.b2c.copy({"email": False}), 100.0, "2026-02-01", "2026-03-01"))

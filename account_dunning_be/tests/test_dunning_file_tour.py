@@ -26,6 +26,8 @@ class TestDunningFileTour(DunningCommon, HttpCase):
 
     def _run_file_tour(self, lang):
         self._as_user_in(lang)
+        # a company that chose its layout: no "Configure your document layout" dialog
+        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
         with freeze_time("2026-03-09 10:00:00", tick=True):
             customer = self._customer("Tour Brewery SRL")
             inv_1 = self._invoice(customer, 1000.0, "2026-01-15", "2026-02-14")

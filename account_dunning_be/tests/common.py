@@ -1,4 +1,6 @@
+from contextlib import ExitStack
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -121,8 +123,11 @@ class DunningCommon(AccountTestInvoicingCommon):
         return letters
 
     def _send(self, letters, on):
-        """The accountant sends (or prints) the letters on ``on``."""
-        with freeze_time(on):
+        """The accountant sends (or prints) the letters on ``on``. In a browser test too,
+        the e-mails go to Odoo's test outbox, not to an SMTP server (see setUpClass)."""
+        with freeze_time(on), ExitStack() as stack:
+            if isinstance(self, HttpCase):
+                stack.enter_context(patch.object(odoo.modules.module, "current_test", True))
             letters.action_send()
         return letters
 

@@ -117,9 +117,8 @@ class AccountMoveDunning(models.TransientModel):
         help="Posting a claim and sending letters first show what will be done: nothing "
         "is created before Confirm.",
     )
-    preview = fields.Html(
-        readonly=True, sanitize=False,
-        help="What Confirm will post or send (built from escaped values).")
+    # built by the wizard from escaped values (markupsafe), never from user HTML
+    preview = fields.Html(readonly=True, sanitize=False, help="What Confirm will post or send.")
 
     # ------------------------------------------------------------
     # DEFAULTS AND CHECKS
@@ -976,15 +975,23 @@ class AccountMoveDunningPartner(models.TransientModel):
         "summary payment order (Judicial Code art. 1338) becomes possible.",
     )
     court = fields.Selection(COURTS, string="Competent court", compute="_compute_summary")
-    roll_fee = fields.Monetary(compute="_compute_summary")
-    legal_aid_contribution = fields.Monetary(compute="_compute_summary")
-    procedural_indemnity = fields.Monetary(compute="_compute_summary")
-    bailiff_estimate = fields.Monetary(compute="_compute_summary")
-    lawyer_estimate = fields.Monetary(compute="_compute_summary")
-    to_advance = fields.Monetary(compute="_compute_summary")
-    recoverable_if_won = fields.Monetary(compute="_compute_summary")
+    roll_fee = fields.Monetary(string="Court roll fee", compute="_compute_summary")
+    legal_aid_contribution = fields.Monetary(
+        string="Legal aid fund contribution", compute="_compute_summary")
+    procedural_indemnity = fields.Monetary(
+        compute="_compute_summary",
+        help="The basic procedural indemnity (Judicial Code art. 1022) the court awards the "
+        "winner against the loser.")
+    bailiff_estimate = fields.Monetary(string="Bailiff", compute="_compute_summary")
+    lawyer_estimate = fields.Monetary(string="Lawyer", compute="_compute_summary")
+    to_advance = fields.Monetary(
+        string="Cost to advance", compute="_compute_summary",
+        help="What going to court costs before judgment: roll fee, legal aid fund, and the "
+        "bailiff and lawyer estimates of the settings.")
+    recoverable_if_won = fields.Monetary(
+        string="Recoverable if the claim is granted", compute="_compute_summary")
     costs_error = fields.Char(compute="_compute_summary")
-    costs_warning = fields.Text(compute="_compute_summary")
+    costs_warning = fields.Text(string="Cost warnings", compute="_compute_summary")
     recommendation = fields.Selection(ROUTES, compute="_compute_summary")
     recommendation_reasons = fields.Text(compute="_compute_summary")
 

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import format_date
 
@@ -79,9 +79,13 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(line.amount_residual, 1000.0)
         self.assertAlmostEqual(line.interest, 18.37, places=2)
         self.assertEqual(line.interest_date_from, date(2025, 6, 1))
-        self.assertIn(f"{self._d('2025-06-01')} to {self._d('2025-06-30')}: 30 days", line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-06-01')} to"
+                      f" {self._d('2025-06-30')}: 30 days",
+                      line.interest_periods_text)
         self.assertIn("at 11.5 %", line.interest_periods_text)
-        self.assertIn(f"{self._d('2025-07-01')} to {self._d('2025-07-31')}: 31 days", line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-07-01')} to"
+                      f" {self._d('2025-07-31')}: 31 days",
+                      line.interest_periods_text)
         self.assertIn("at 10.5 %", line.interest_periods_text)
         self.assertEqual(line.flat_fee, 40.0)
         self.assertEqual(line.penalty, 100.0)  # 10 % of 1,000, min 40, max 2,500
@@ -113,11 +117,17 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(line.flat_fee, 40.0)
         self.assertAlmostEqual(line.total, 714.93, places=2)
         history = line.balance_history.split("\n")
-        self.assertEqual(history[0], f"{self._d('2025-01-01')} {invoice.name}: outstanding 1,000.00\xa0€")
-        self.assertRegex(history[1], rf"^{self._d('2025-03-02')} PBNK1/2025/\d+ .*: outstanding 600\.00\xa0€$")
+        self.assertEqual(history[0],
+                         f"{self._d('2025-01-01')} {invoice.name}: outstanding 1,000.00\xa0€")
+        self.assertRegex(history[1], rf"^{self._d('2025-03-02')} PBNK1/2025/\d+ .*: "
+                                     r"outstanding 600\.00\xa0€$")
         self.assertEqual(len(history), 2)
-        self.assertIn(f"{self._d('2025-02-01')} to {self._d('2025-03-02')}: 30 days", line.interest_periods_text)
-        self.assertIn(f"{self._d('2025-03-03')} to {self._d('2025-03-31')}: 29 days", line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-02-01')} to"
+                      f" {self._d('2025-03-02')}: 30 days",
+                      line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-03-03')} to"
+                      f" {self._d('2025-03-31')}: 29 days",
+                      line.interest_periods_text)
 
     @freeze_time("2025-03-31")
     def test_credit_note_lowers_the_balance_from_its_date(self):
@@ -141,7 +151,8 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(line.amount_residual, 800.0)
         self.assertEqual(line.balance_history.split("\n")[1],
                          f"{self._d('2025-02-15')} {refund.name}: outstanding 800.00\xa0€")
-        self.assertIn(f"{self._d('2025-02-16')} to {self._d('2025-03-31')}: 44 days on 800.00\xa0€ at 11.5 % = 11.09\xa0€",
+        self.assertIn(f"{self._d('2025-02-16')} to {self._d('2025-03-31')}: "
+                      "44 days on 800.00\xa0€ at 11.5 % = 11.09\xa0€",
                       line.interest_periods_text)
 
     @freeze_time("2025-03-31")
@@ -208,12 +219,14 @@ class TestDunningWizard(DunningCommon):
             # agreed 15 % (Book XIX): 3.591781
             line = self._line(wizard, consumer)
             self.assertAlmostEqual(line.interest, 3.59, places=2)
-            self.assertIn(f"{self._d('2025-02-22')} to {self._d('2025-03-31')}: 38 days on 300.00\xa0€ at 11.5 %",
+            self.assertIn(f"{self._d('2025-02-22')} to {self._d('2025-03-31')}: "
+                          "38 days on 300.00\xa0€ at 11.5 %",
                           line.interest_periods_text)
             # enterprise: the agreed 15 % from 1 Feb, 59 days on 1,000: 24.246575
             line = self._line(wizard, business)
             self.assertAlmostEqual(line.interest, 24.25, places=2)
-            self.assertIn(f"{self._d('2025-02-01')} to {self._d('2025-03-31')}: 59 days on 1,000.00\xa0€ at 15",
+            self.assertIn(f"{self._d('2025-02-01')} to {self._d('2025-03-31')}: "
+                          "59 days on 1,000.00\xa0€ at 15",
                           line.interest_periods_text)
 
     # ------------------------------------------------------------
@@ -326,7 +339,8 @@ class TestDunningWizard(DunningCommon):
         invoice = self._invoice(self.b2b, 1000.0, "2025-05-01", "2025-05-31")
         summary = self._wizard(invoice, "2025-07-31").partner_ids
         self.assertEqual(summary.costs_error, "The court cost tables have no court roll fee "
-                         f"(Enterprise court) valid on {self._d('2025-07-31')}: add it under Invoicing > "
+                         f"(Enterprise court) valid on {self._d('2025-07-31')}: add it under "
+                         "Invoicing > "
                          "Configuration > Dunning.")
         self.assertEqual(summary.to_advance, 0.0)
         self.assertEqual(summary.court, "enterprise_court")
@@ -339,8 +353,8 @@ class TestDunningWizard(DunningCommon):
         with self.assertRaisesRegex(UserError, "Give the date the payment plan ends"):
             wizard.action_payment_plan()
         wizard.block_until = "2025-07-30"
-        with self.assertRaisesRegex(UserError, f"cannot end on {self._d('2025-07-30')}, before the "
-                                    f"computation date {self._d('2025-07-31')}"):
+        with self.assertRaisesRegex(UserError, f"cannot end on {self._d('2025-07-30')}, before "
+                                    f"the computation date {self._d('2025-07-31')}"):
             wizard.action_payment_plan()
         self.assertFalse(invoice.dunning_blocked)
         wizard.block_until = "2025-12-31"
@@ -377,15 +391,18 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(claim.amount_tax, 0.0)
         got = [(line.name, line.account_id.code[:3], line.price_unit) for line in lines]
         self.assertEqual(got, [  # oldest due date first
-            (f"Late payment interest on {inv_2.name} from {self._d('2025-02-01', 'en_US')} to {self._d('2025-07-31', 'en_US')}",
+            (f"Late payment interest on {inv_2.name} from {self._d('2025-02-01', 'en_US')} to "
+             f"{self._d('2025-07-31', 'en_US')}",
              "751", 4.73),
             (f"Flat recovery fee (law of 2 August 2002, art. 6) for {inv_2.name} due "
              f"{self._d('2025-01-31', 'en_US')}", "743", 40.0),
-            (f"Late payment interest on {inv_1.name} from {self._d('2025-06-01', 'en_US')} to {self._d('2025-07-31', 'en_US')}",
+            (f"Late payment interest on {inv_1.name} from {self._d('2025-06-01', 'en_US')} to "
+             f"{self._d('2025-07-31', 'en_US')}",
              "751", 18.37),
             (f"Flat recovery fee (law of 2 August 2002, art. 6) for {inv_1.name} due "
              f"{self._d('2025-05-31', 'en_US')}", "743", 40.0),
-            (f"Penalty clause of our terms for {inv_1.name} due {self._d('2025-05-31', 'en_US')}", "743", 100.0),
+            (f"Penalty clause of our terms for {inv_1.name} due "
+             f"{self._d('2025-05-31', 'en_US')}", "743", 100.0),
         ])
         self.assertAlmostEqual(claim.amount_total, 18.37 + 40 + 100 + 4.73 + 40, places=2)
         # linked both ways, the originals unchanged
@@ -482,7 +499,8 @@ class TestDunningWizard(DunningCommon):
             # an earlier date, interest forced by hand: refused, naming the period
             wizard = self._wizard(invoice, "2025-07-15")
             self._line(wizard, invoice).interest = 5.0
-            with self.assertRaisesRegex(UserError, f"already claimed up to {self._d('2025-07-31')}"):
+            with self.assertRaisesRegex(UserError,
+                                        f"already claimed up to {self._d('2025-07-31')}"):
                 wizard.action_post_claim()
         with freeze_time("2025-08-31"):
             wizard = self._wizard(invoice, "2025-08-31")

@@ -5,8 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import psycopg2.errors
-
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -92,12 +91,12 @@ class AccountMoveDunning(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     line_ids = fields.One2many(
-        "account.move.dunning.line", "wizard_id", compute="_compute_line_ids", store=True,
-        readonly=False,
+        "account.move.dunning.line", "wizard_id", string="Invoice lines",
+        compute="_compute_line_ids", store=True, readonly=False,
     )
     partner_ids = fields.One2many(
-        "account.move.dunning.partner", "wizard_id", compute="_compute_partner_ids",
-        store=True, readonly=False,
+        "account.move.dunning.partner", "wizard_id", string="Customers",
+        compute="_compute_partner_ids", store=True, readonly=False,
     )
     warning = fields.Text(compute="_compute_warning")
     missing_rate = fields.Boolean(compute="_compute_warning")
@@ -766,7 +765,8 @@ class AccountMoveDunningLine(models.TransientModel):
 
     wizard_id = fields.Many2one("account.move.dunning", required=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
-    partner_id = fields.Many2one(related="move_id.commercial_partner_id", store=True)
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer",
+                                 store=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
     date_due = fields.Date(related="move_id.invoice_date_due", string="Due date")
     amount_total = fields.Monetary(related="move_id.amount_total", string="Amount")

@@ -39,6 +39,9 @@
         "views/account_dunning_be_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "account_dunning_be/static/src/scss/account_dunning_wizard.scss",
+        ],
         "web.assets_tests": [
             "account_dunning_be/static/src/tours/dunning_wizard_tour.js",
             "account_dunning_be/static/src/tours/dunning_file_tour.js",

@@ -22,9 +22,12 @@ Rates (``rates.py``)
     MissingRate(ValueError): .semester, .date_from, .date_to, .on_date
 
 Interest (``interest.py``)
-    late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None)
-        -> InterestResult(amount, exact, days, periods, start, end)
+    late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None, *,
+                  until_missing=False)
+        -> InterestResult(amount, exact, days, periods, start, end, missing_rate)
         periods: [InterestPeriod(date_from, date_to, days, base, rate, amount)]
+        until_missing: stop at the last day the rates cover, the MissingRate in
+        missing_rate (end = that day), instead of raising MissingRate
 
 Fees (``fees.py``)
     flat_fee_b2b() -> Decimal                    EUR 40 per late invoice

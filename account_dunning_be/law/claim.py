@@ -144,7 +144,9 @@ class InvoiceClaim:
     - ``damages_announced``: the consumer damages a letter announces (the cap on the
       balance, or what the announcing reminder said);
     - ``waiting_end``: last day of the consumer's waiting period, once announced;
-    - ``missing_rate``: the :class:`MissingRate` that stopped the interest, or None.
+    - ``missing_rate``: the :class:`MissingRate` that stopped the interest, or None:
+      the interest then runs to ``interest_end``, the last day the known rates cover
+      (before ``on_date``), and the semester it names is still to be claimed.
     """
 
     status: str
@@ -160,6 +162,12 @@ class InvoiceClaim:
     damages_announced: Decimal = ZERO
     waiting_end: date | None = None
     missing_rate: MissingRate | None = None
+
+    @property
+    def interest_end(self):
+        """The last day the interest runs to: ``on_date``, or the day before the first
+        day without a rate (``missing_rate``); None when no interest runs."""
+        return self.interest_result.end if self.interest_result else None
 
     @property
     def costs(self):
@@ -196,16 +204,14 @@ def _interest(balance_steps, start, on_date, terms, invoiced, previous):
         result = None
         amount = ZERO
     else:
-        try:
-            result = late_interest(
-                balance_steps, start, on_date, rate_table=table, fixed_rate=contract)
-        except MissingRate as error:
-            # nothing is guessed: what earlier letters and claims said still stands
-            total = max(previous.interest, invoiced.interest)
-            return None, total, invoiced.interest, total - invoiced.interest, error
+        # a missing semester stops the interest at the last day the known rates cover:
+        # nothing is guessed after it, nothing known before it is lost
+        result = late_interest(balance_steps, start, on_date, rate_table=table,
+                               fixed_rate=contract, until_missing=True)
         amount = result.amount
     total = max(amount, previous.interest, invoiced.interest)
-    return result, total, invoiced.interest, total - invoiced.interest, None
+    missing = result.missing_rate if result else None
+    return result, total, invoiced.interest, total - invoiced.interest, missing
 
 
 def invoice_claim(due_date, balance_steps, on_date, terms, asks, *, announcement=None,
@@ -219,8 +225,9 @@ def invoice_claim(due_date, balance_steps, on_date, terms, asks, *, announcement
     ``announcement`` (:class:`Announcement`, consumers), ``invoiced``
     (:class:`Invoiced`), ``previous`` (:class:`Claimed`), ``is_claim_invoice``.
 
-    Returns an :class:`InvoiceClaim`.  A missing rate does not raise: the claim names
-    it in ``missing_rate`` and claims no new interest.
+    Returns an :class:`InvoiceClaim`.  A missing rate does not raise: the interest runs
+    up to the last day the known rates cover (``interest_end``) and the claim names the
+    missing semester in ``missing_rate`` (a :class:`MissingRate`, never a message).
     """
     check_date(due_date, "due_date")
     check_date(on_date, "on_date")

@@ -39,7 +39,10 @@ class InterestResult:
     - ``periods``: the runs of days that bear interest, split at every change of base or
       rate; days with a zero balance or a zero rate are left out.  Their rounded
       ``amount`` may add up to a cent or so more or less than ``amount``: the total
-      is rounded once, from the unrounded period amounts.
+      is rounded once, from the unrounded period amounts;
+    - ``missing_rate``: with ``until_missing``, the :class:`MissingRate` of the first day
+      no rate covers; the result then stops the day before (``end`` is the last day
+      computed, ``start - 1`` when not one day is covered, ``days`` then 0), else None.
     """
 
     amount: Decimal
@@ -48,9 +51,16 @@ class InterestResult:
     periods: list
     start: date
     end: date
+    missing_rate: MissingRate | None = None
+
+    @property
+    def is_partial(self):
+        """The interest stops before the end asked for: a semester's rate is missing."""
+        return self.missing_rate is not None
 
 
-def late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None):
+def late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None, *,
+                  until_missing=False):
     """Late payment interest on a balance that changes over time.
 
     ``balance_steps``: ``[(date, outstanding)]`` sorted by date, the first dated before
@@ -64,7 +74,10 @@ def late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None):
     capped, day by day, by the table's rate (a consumer's contractual rate may not
     exceed the statutory one).  A day with a non-zero balance and no rate in the table
     raises :class:`MissingRate` naming its semester; days with a zero balance need no
-    rate.
+    rate.  With ``until_missing`` it does not raise: the result covers the days up to
+    the last one before the first missing day, and carries that :class:`MissingRate`
+    in ``missing_rate`` (nothing is guessed for the days after, even when a later
+    semester is known).
 
     Raises ``ValueError`` naming the argument for ``end < start``, unsorted or empty
     steps, a first step not before ``start``, negative balances or rates.
@@ -122,6 +135,7 @@ def late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None):
     changes.append((last + 1, None))  # sentinel: the day after the range
 
     runs = []  # [first ordinal, last ordinal, base, rate]
+    missing = None
     day = first
     j = 0
     next_change = changes[0][0]
@@ -135,7 +149,11 @@ def late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None):
             else:
                 i = bisect_right(starts, day) - 1
                 if i < 0 or ends[i] < day:
-                    raise MissingRate(date.fromordinal(day))
+                    missing = MissingRate(date.fromordinal(day))
+                    if not until_missing:
+                        raise missing
+                    last = day - 1
+                    break
                 rate = rates[i]
                 if fixed is not None and fixed < rate:
                     rate = fixed
@@ -176,5 +194,6 @@ def late_interest(balance_steps, start, end, rate_table=None, fixed_rate=None):
             )
         exact = total / _DAY_COUNT
     return InterestResult(
-        round_cent(exact), exact, last - first + 1, periods, start, end
+        round_cent(exact), exact, last - first + 1, periods, start,
+        date.fromordinal(last) if missing else end, missing,
     )

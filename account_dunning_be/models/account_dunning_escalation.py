@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from .. import law
 
@@ -304,9 +305,10 @@ class AccountDunningEscalation(models.AbstractModel):
             key_moves = groups[key]
             contact = key[0]._get_dunning_contact()
             vals = self._prepare_letter_vals(file, level, today, contact)
-            missing = [claims[m.id].missing_rate for m in key_moves if claims[m.id].missing_rate]
+            missing = [(claims[m.id].missing_rate, claims[m.id].interest_end)
+                       for m in key_moves if claims[m.id].missing_rate]
             if missing:
-                vals["review_reason"] = "\n".join(sorted({str(error) for error in missing}))
+                vals["review_reason"] = self._missing_rate_reason(missing)
             letter_vals.append(vals)
             line_vals.append([
                 self._prepare_line_vals(move, claims[move.id]) for move in key_moves])
@@ -320,6 +322,25 @@ class AccountDunningEscalation(models.AbstractModel):
         File.concat(*files.values()).filtered(lambda f: f.id in lettered)._sync_from_letters()
         self._log_letters(letters)
         return letters
+
+    @api.model
+    def _missing_rate_reason(self, missing):
+        """The review reason of a letter whose interest stops before its date:
+        ``missing`` is [(law.MissingRate, last day of interest)]. The letter claims the
+        interest up to that day only; the accountant adds the semester's rate."""
+        by_semester = {}
+        for error, interest_end in missing:
+            known = by_semester.setdefault(error.semester, (error, interest_end))
+            if interest_end and (not known[1] or interest_end < known[1]):
+                by_semester[error.semester] = (error, interest_end)
+        return "\n".join(self.env._(
+            "No interest rate for semester %(semester)s (%(date_from)s to %(date_to)s): the "
+            "letter claims interest up to %(date)s only. Add the rate to the rate table (or "
+            "derive it from the ECB rate) to claim the rest.",
+            semester=semester, date_from=format_date(self.env, error.date_from),
+            date_to=format_date(self.env, error.date_to),
+            date=format_date(self.env, interest_end) if interest_end else "")
+            for semester, (error, interest_end) in sorted(by_semester.items()))
 
     @api.model
     def _prepare_letter_vals(self, file, level, today, contact):

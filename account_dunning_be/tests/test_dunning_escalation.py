@@ -7,6 +7,7 @@ from psycopg2.errors import UniqueViolation
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_date
 
 from .common import DunningCommon
 
@@ -252,6 +253,15 @@ class TestDunningLadder(DunningCommon):
         letter = letters.filtered(lambda lt: lt.partner_id == self.b2b)
         self.assertEqual(letter.state, "draft")
         self.assertIn("2026 H2", letter.review_reason)
+        # the interest runs to 30 June, the last day the table covers, never zeroed:
+        # 1000 * 10.5 * 29 / 36500 = 8.34 (2 to 30 June)
+        self.assertIn(f"up to {format_date(self.env, date(2026, 6, 30))} only",
+                      letter.review_reason)
+        line = letter.line_ids
+        self.assertAlmostEqual(line.interest, 8.34, places=2)
+        self.assertEqual(
+            [(p["date_from"], p["date_to"], p["rate"]) for p in line.interest_periods],
+            [("2026-06-02", "2026-06-30", "10.5")])
         other = letters.filtered(lambda lt: lt.partner_id == self.b2c)
         self.assertEqual(other.level_id, self.friendly, "a consumer's first letter is free")
         self.assertEqual(other.state, "sent", "the other customers go on")
@@ -324,9 +334,11 @@ class TestDunningLadder(DunningCommon):
         self._send(formal, "2025-07-31")
         self.assertAlmostEqual(formal.amount_total, 1153.64, places=2)
         with freeze_time("2025-08-08"):
-            action = self.env["account.move.dunning"].with_context(
+            wizard = self.env["account.move.dunning"].with_context(
                 active_model="account.move", active_ids=invoice.ids,
-            ).create({"date": "2025-08-08"}).action_post_claim()
+            ).create({"date": "2025-08-08"})
+            wizard.action_post_claim()
+            action = wizard.action_confirm()
         claim = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(claim.amount_total, 155.95)
         self.assertTrue(claim.dunning_is_claim)

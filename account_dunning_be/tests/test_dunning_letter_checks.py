@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 
 from .common import DunningCommon
 
@@ -41,7 +42,8 @@ class TestDunningLetterChecks(DunningCommon):
         wizard = self._wizard(invoice, "2025-08-20")
         self.assertIn("in the future", wizard.warning or "")
         for action in (wizard.action_post_claim, wizard.action_send_letters):
-            with self.assertRaisesRegex(UserError, "2025-08-20 is in the future"):
+            with self.assertRaisesRegex(
+                    UserError, f"{format_date(self.env, date(2025, 8, 20))} is in the future"):
                 action()
         self.assertFalse(invoice.dunning_claim_ids)
         self.assertFalse(invoice.dunning_letter_line_ids)
@@ -49,6 +51,8 @@ class TestDunningLetterChecks(DunningCommon):
         wizard.date = "2025-07-31"
         wizard.action_recompute()
         wizard.action_post_claim()
+        self.assertFalse(invoice.dunning_claim_ids, "the preview posts nothing")
+        wizard.action_confirm()
         self.assertTrue(invoice.dunning_claim_ids)
 
     @freeze_time("2026-03-10")

@@ -4,9 +4,10 @@ from decimal import Decimal as D
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import format_date
 
 from odoo.addons.account_dunning_be import law
 
@@ -26,6 +27,35 @@ class TestDunningWizard(DunningCommon):
         return self.env["account.move.dunning"].with_context(
             active_model="account.move", active_ids=moves.ids,
         ).create({"date": on})
+
+    def _d(self, value, lang=None):
+        """A date as the texts of the user's language (or ``lang``) write it."""
+        if not lang:
+            # the wizard's texts speak English when the context has no language
+            lang = self.env.lang or "en_US"
+            lang = lang if lang in dict(self.env["res.lang"].get_installed()) else None
+        return format_date(self.env, fields.Date.to_date(value), lang_code=lang)
+
+    def _post_claim(self, wizard):
+        """Post the claim as a user does: the first click previews, creating nothing;
+        Confirm posts."""
+        claims = self.env["account.move"].search_count([("dunning_is_claim", "=", True)])
+        preview = wizard.action_post_claim()
+        self.assertEqual((wizard.state, preview["res_id"]), ("confirm_claim", wizard.id))
+        self.assertEqual(preview["context"]["dialog_size"], "extra-large")
+        self.assertEqual(
+            self.env["account.move"].search_count([("dunning_is_claim", "=", True)]), claims,
+            "the preview posts nothing")
+        return wizard.action_confirm()
+
+    def _send_letters(self, wizard):
+        """Send the letters as a user does: preview (nothing created), then Confirm."""
+        letters = self.env["account.dunning.letter"].search_count([])
+        wizard.action_send_letters()
+        self.assertEqual(wizard.state, "confirm_letters")
+        self.assertEqual(self.env["account.dunning.letter"].search_count([]), letters,
+                         "the preview creates no letter")
+        return wizard.action_confirm()
 
     def _line(self, wizard, move):
         return wizard.line_ids.filtered(lambda line: line.move_id == move)
@@ -49,9 +79,13 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(line.amount_residual, 1000.0)
         self.assertAlmostEqual(line.interest, 18.37, places=2)
         self.assertEqual(line.interest_date_from, date(2025, 6, 1))
-        self.assertIn("2025-06-01 to 2025-06-30: 30 days", line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-06-01')} to"
+                      f" {self._d('2025-06-30')}: 30 days",
+                      line.interest_periods_text)
         self.assertIn("at 11.5 %", line.interest_periods_text)
-        self.assertIn("2025-07-01 to 2025-07-31: 31 days", line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-07-01')} to"
+                      f" {self._d('2025-07-31')}: 31 days",
+                      line.interest_periods_text)
         self.assertIn("at 10.5 %", line.interest_periods_text)
         self.assertEqual(line.flat_fee, 40.0)
         self.assertEqual(line.penalty, 100.0)  # 10 % of 1,000, min 40, max 2,500
@@ -83,11 +117,17 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(line.flat_fee, 40.0)
         self.assertAlmostEqual(line.total, 714.93, places=2)
         history = line.balance_history.split("\n")
-        self.assertEqual(history[0], f"2025-01-01 {invoice.name}: outstanding 1,000.00\xa0€")
-        self.assertRegex(history[1], r"^2025-03-02 PBNK1/2025/\d+ .*: outstanding 600\.00\xa0€$")
+        self.assertEqual(history[0],
+                         f"{self._d('2025-01-01')} {invoice.name}: outstanding 1,000.00\xa0€")
+        self.assertRegex(history[1], rf"^{self._d('2025-03-02')} PBNK1/2025/\d+ .*: "
+                                     r"outstanding 600\.00\xa0€$")
         self.assertEqual(len(history), 2)
-        self.assertIn("2025-02-01 to 2025-03-02: 30 days", line.interest_periods_text)
-        self.assertIn("2025-03-03 to 2025-03-31: 29 days", line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-02-01')} to"
+                      f" {self._d('2025-03-02')}: 30 days",
+                      line.interest_periods_text)
+        self.assertIn(f"{self._d('2025-03-03')} to"
+                      f" {self._d('2025-03-31')}: 29 days",
+                      line.interest_periods_text)
 
     @freeze_time("2025-03-31")
     def test_credit_note_lowers_the_balance_from_its_date(self):
@@ -110,8 +150,9 @@ class TestDunningWizard(DunningCommon):
         self.assertAlmostEqual(line.interest, 15.82, places=2)
         self.assertEqual(line.amount_residual, 800.0)
         self.assertEqual(line.balance_history.split("\n")[1],
-                         f"2025-02-15 {refund.name}: outstanding 800.00\xa0€")
-        self.assertIn("2025-02-16 to 2025-03-31: 44 days on 800.00\xa0€ at 11.5 % = 11.09\xa0€",
+                         f"{self._d('2025-02-15')} {refund.name}: outstanding 800.00\xa0€")
+        self.assertIn(f"{self._d('2025-02-16')} to {self._d('2025-03-31')}: "
+                      "44 days on 800.00\xa0€ at 11.5 % = 11.09\xa0€",
                       line.interest_periods_text)
 
     @freeze_time("2025-03-31")
@@ -178,12 +219,14 @@ class TestDunningWizard(DunningCommon):
             # agreed 15 % (Book XIX): 3.591781
             line = self._line(wizard, consumer)
             self.assertAlmostEqual(line.interest, 3.59, places=2)
-            self.assertIn("2025-02-22 to 2025-03-31: 38 days on 300.00\xa0€ at 11.5 %",
+            self.assertIn(f"{self._d('2025-02-22')} to {self._d('2025-03-31')}: "
+                          "38 days on 300.00\xa0€ at 11.5 %",
                           line.interest_periods_text)
             # enterprise: the agreed 15 % from 1 Feb, 59 days on 1,000: 24.246575
             line = self._line(wizard, business)
             self.assertAlmostEqual(line.interest, 24.25, places=2)
-            self.assertIn("2025-02-01 to 2025-03-31: 59 days on 1,000.00\xa0€ at 15",
+            self.assertIn(f"{self._d('2025-02-01')} to {self._d('2025-03-31')}: "
+                          "59 days on 1,000.00\xa0€ at 15",
                           line.interest_periods_text)
 
     # ------------------------------------------------------------
@@ -296,7 +339,8 @@ class TestDunningWizard(DunningCommon):
         invoice = self._invoice(self.b2b, 1000.0, "2025-05-01", "2025-05-31")
         summary = self._wizard(invoice, "2025-07-31").partner_ids
         self.assertEqual(summary.costs_error, "The court cost tables have no court roll fee "
-                         "(Enterprise court) valid on 2025-07-31: add it under Invoicing > "
+                         f"(Enterprise court) valid on {self._d('2025-07-31')}: add it under "
+                         "Invoicing > "
                          "Configuration > Dunning.")
         self.assertEqual(summary.to_advance, 0.0)
         self.assertEqual(summary.court, "enterprise_court")
@@ -309,8 +353,8 @@ class TestDunningWizard(DunningCommon):
         with self.assertRaisesRegex(UserError, "Give the date the payment plan ends"):
             wizard.action_payment_plan()
         wizard.block_until = "2025-07-30"
-        with self.assertRaisesRegex(UserError, "cannot end on 2025-07-30, before the "
-                                    "computation date 2025-07-31"):
+        with self.assertRaisesRegex(UserError, f"cannot end on {self._d('2025-07-30')}, before "
+                                    f"the computation date {self._d('2025-07-31')}"):
             wizard.action_payment_plan()
         self.assertFalse(invoice.dunning_blocked)
         wizard.block_until = "2025-12-31"
@@ -330,7 +374,7 @@ class TestDunningWizard(DunningCommon):
         inv_2 = self._invoice(self.b2b, 500.0, "2025-01-01", "2025-01-31")
         self._pay(inv_2, 500.0, "2025-03-02")
         lines_before = inv_1.line_ids.read(["balance", "account_id"])
-        action = self._wizard(inv_1 | inv_2, "2025-07-31").action_post_claim()
+        action = self._post_claim(self._wizard(inv_1 | inv_2, "2025-07-31"))
         claim = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(claim.state, "posted")
         self.assertEqual(claim.move_type, "out_invoice")
@@ -347,15 +391,18 @@ class TestDunningWizard(DunningCommon):
         self.assertEqual(claim.amount_tax, 0.0)
         got = [(line.name, line.account_id.code[:3], line.price_unit) for line in lines]
         self.assertEqual(got, [  # oldest due date first
-            (f"Late payment interest on {inv_2.name} from 2025-02-01 to 2025-07-31",
+            (f"Late payment interest on {inv_2.name} from {self._d('2025-02-01', 'en_US')} to "
+             f"{self._d('2025-07-31', 'en_US')}",
              "751", 4.73),
             (f"Flat recovery fee (law of 2 August 2002, art. 6) for {inv_2.name} due "
-             "2025-01-31", "743", 40.0),
-            (f"Late payment interest on {inv_1.name} from 2025-06-01 to 2025-07-31",
+             f"{self._d('2025-01-31', 'en_US')}", "743", 40.0),
+            (f"Late payment interest on {inv_1.name} from {self._d('2025-06-01', 'en_US')} to "
+             f"{self._d('2025-07-31', 'en_US')}",
              "751", 18.37),
             (f"Flat recovery fee (law of 2 August 2002, art. 6) for {inv_1.name} due "
-             "2025-05-31", "743", 40.0),
-            (f"Penalty clause of our terms for {inv_1.name} due 2025-05-31", "743", 100.0),
+             f"{self._d('2025-05-31', 'en_US')}", "743", 40.0),
+            (f"Penalty clause of our terms for {inv_1.name} due "
+             f"{self._d('2025-05-31', 'en_US')}", "743", 100.0),
         ])
         self.assertAlmostEqual(claim.amount_total, 18.37 + 40 + 100 + 4.73 + 40, places=2)
         # linked both ways, the originals unchanged
@@ -376,15 +423,16 @@ class TestDunningWizard(DunningCommon):
         self.env["res.lang"]._activate_lang("fr_BE")
         self.b2b.lang = "fr_BE"
         invoice = self._invoice(self.b2b, 1000.0, "2025-05-01", "2025-05-31")
-        action = self._wizard(invoice, "2025-07-31").action_post_claim()
+        action = self._post_claim(self._wizard(invoice, "2025-07-31"))
         claim = self.env["account.move"].browse(action["res_id"])
         french = self.env(context={"lang": "fr_BE"})
         self.assertEqual(claim.invoice_line_ids[0].name, french._(
             "Late payment interest on %(invoice)s from %(date_from)s to %(date_to)s",
-            invoice=invoice.name, date_from="2025-06-01", date_to="2025-07-31"))
+            invoice=invoice.name, date_from=self._d("2025-06-01", "fr_BE"),
+            date_to=self._d("2025-07-31", "fr_BE")))
         self.assertNotIn("Late payment interest", claim.invoice_line_ids[0].name)
         self.assertIn(invoice.name, claim.invoice_line_ids[0].name)
-        self.assertIn("2025-06-01", claim.invoice_line_ids[0].name)
+        self.assertIn("01/06/2025", claim.invoice_line_ids[0].name)
 
     @freeze_time("2025-07-31")
     def test_claim_has_its_own_structured_communication(self):
@@ -393,7 +441,7 @@ class TestDunningWizard(DunningCommon):
         invoice = self._invoice(self.b2b, 1000.0, "2025-05-01", "2025-05-31")
         self.assertEqual(invoice.payment_reference,
                          invoice._get_invoice_reference_be_partner())
-        action = self._wizard(invoice, "2025-07-31").action_post_claim()
+        action = self._post_claim(self._wizard(invoice, "2025-07-31"))
         claim = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(claim.journal_id, self.company_data["default_journal_sale"])
         self.assertNotEqual(claim.payment_reference, invoice.payment_reference)
@@ -410,7 +458,7 @@ class TestDunningWizard(DunningCommon):
         settings.execute()
         self.assertEqual(self.company.dunning_interest_account_id, revenue)
         invoice = self._invoice(self.b2b, 1000.0, "2025-05-01", "2025-05-31")
-        action = self._wizard(invoice, "2025-07-31").action_post_claim()
+        action = self._post_claim(self._wizard(invoice, "2025-07-31"))
         lines = self.env["account.move"].browse(action["res_id"]).invoice_line_ids
         got = [(line.product_id, line.account_id, line.price_unit) for line in lines]
         self.assertEqual(got, [
@@ -431,12 +479,12 @@ class TestDunningWizard(DunningCommon):
         line.penalty = 150.0
         with self.assertRaisesRegex(UserError, "The penalty or damages claimed for "
                                     rf"{invoice.name} \(150\.00\xa0€\) exceeds what the law "
-                                    r"allows on 2025-07-31: 100\.00\xa0€"):
+                                    rf"allows on {self._d('2025-07-31')}: 100\.00\xa0€"):
             wizard.action_post_claim()
         self.assertFalse(invoice.dunning_claim_ids)
         line.write({"penalty": 50.0, "interest": 10.0})
         self.assertAlmostEqual(line.total, 1100.0)
-        action = wizard.action_post_claim()
+        action = self._post_claim(wizard)
         claim = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(claim.invoice_line_ids.mapped("price_unit"), [10.0, 40.0, 50.0])
 
@@ -444,14 +492,15 @@ class TestDunningWizard(DunningCommon):
         self._speaks_english(self.b2b)
         with freeze_time("2025-07-31"):
             invoice = self._invoice(self.b2b, 1000.0, "2025-05-01", "2025-05-31")
-            self._wizard(invoice, "2025-07-31").action_post_claim()
+            self._post_claim(self._wizard(invoice, "2025-07-31"))
             # the same date again: everything is claimed
             with self.assertRaisesRegex(UserError, "Nothing to claim"):
                 self._wizard(invoice, "2025-07-31").action_post_claim()
             # an earlier date, interest forced by hand: refused, naming the period
             wizard = self._wizard(invoice, "2025-07-15")
             self._line(wizard, invoice).interest = 5.0
-            with self.assertRaisesRegex(UserError, "already claimed up to 2025-07-31"):
+            with self.assertRaisesRegex(UserError,
+                                        f"already claimed up to {self._d('2025-07-31')}"):
                 wizard.action_post_claim()
         with freeze_time("2025-08-31"):
             wizard = self._wizard(invoice, "2025-08-31")
@@ -462,10 +511,11 @@ class TestDunningWizard(DunningCommon):
             # lawful interest to 31 August (18.369863 + 31 days at 10.5 % = 27.287671)
             self.assertAlmostEqual(line.interest_computed, 27.29, places=2)
             self.assertAlmostEqual(line.interest, 27.29 - 18.37, places=2)
-            action = wizard.action_post_claim()
+            action = self._post_claim(wizard)
             claim = self.env["account.move"].browse(action["res_id"])
             self.assertEqual(len(claim.invoice_line_ids), 1)
-            self.assertIn("from 2025-08-01 to 2025-08-31", claim.invoice_line_ids.name)
+            self.assertIn(f"from {self._d('2025-08-01', 'en_US')} to "
+                          f"{self._d('2025-08-31', 'en_US')}", claim.invoice_line_ids.name)
             self.assertAlmostEqual(sum(invoice.dunning_claim_ids.filtered(
                 lambda c: c.kind == "interest").mapped("amount")), 27.29, places=2)
             # a cancelled claim frees its period
@@ -487,7 +537,7 @@ class TestDunningWizard(DunningCommon):
         with freeze_time("2025-03-31"):
             wizard = self._wizard(b2c_invoice | b2b_invoice, "2025-03-31")
             wizard.level_id = self.formal
-            wizard.action_send_letters()
+            self._send_letters(wizard)
         self.assertEqual(b2c_invoice.dunning_level_id, self.friendly)
         self.assertEqual(b2b_invoice.dunning_level_id, self.formal)
         letter = b2b_invoice.dunning_letter_line_ids.letter_id
@@ -499,7 +549,7 @@ class TestDunningWizard(DunningCommon):
         with freeze_time("2025-04-17"), self.assertRaisesRegex(UserError, "deadline"):
             self._wizard(b2c_invoice, "2025-04-17").action_send_letters()
         with freeze_time("2025-04-18"):
-            self._wizard(b2c_invoice, "2025-04-18").action_send_letters()
+            self._send_letters(self._wizard(b2c_invoice, "2025-04-18"))
         self.assertEqual(b2c_invoice.dunning_level_id, self.second, "the next level by default")
         with freeze_time("2025-04-18"), self.assertRaisesRegex(UserError, "dated and sent today"):
             self._wizard(b2c_invoice, "2025-04-10").action_send_letters()
@@ -560,28 +610,55 @@ class TestDunningWizard(DunningCommon):
 
     @freeze_time("2026-08-31")
     def test_missing_rate_names_the_semester(self):
+        """No B2B rate for 2026 H2 is shipped: the interest stops on 30 June, the semester
+        is named, and a claim posted now charges 1 to 30 June only, saying so.
+        1,000.00 due 31 May 2026: 30 days at 10.5 %: 1000 * 10.5 * 30 / 36500 = 8.63."""
+        self._speaks_english(self.b2b)
         invoice = self._invoice(self.b2b, 1000.0, "2026-05-01", "2026-05-31")
         wizard = self._wizard(invoice, "2026-08-31")
         self.assertTrue(wizard.missing_rate)
-        self.assertEqual(wizard.warning, (
-            f"Missing interest rate for semester 2026 H2: no interest is computed for "
-            f"{invoice.name} until the rate is added to the rate table."))
+        self.assertIn(
+            f"No interest rate for semester 2026 H2: the interest of {invoice.name} stops on "
+            f"{self._d('2026-06-30')}, the last day the rate table covers.", wizard.warning)
         line = self._line(wizard, invoice)
-        self.assertEqual(line.interest_error, "No interest rate for semester 2026 H2 "
-                         "(2026-07-01 to 2026-12-31) in the rate table.")
-        self.assertEqual(line.interest, 0.0)
-        for action in (wizard.action_post_claim, wizard.action_send_letters,
-                       wizard.action_export_xlsx):
-            with self.assertRaises(RedirectWarning) as caught:
-                action()
-            self.assertIn("The late payment interest rate of semester 2026 H2 is missing",
-                          str(caught.exception))
-            self.assertEqual(caught.exception.args[1],
-                             self.env.ref("account_dunning_be.account_dunning_rate_action").id)
-        self.assertFalse(invoice.dunning_claim_ids)
-        self.assertFalse(invoice.dunning_letter_line_ids)
-        self.assertFalse(self.env["account.move"].search(
-            [("partner_id", "=", self.b2b.id), ("id", "!=", invoice.id)]))
+        self.assertEqual(line.interest_error, (
+            f"Interest up to {self._d('2026-06-30')} only: no interest rate for semester "
+            f"2026 H2 ({self._d('2026-07-01')} to {self._d('2026-12-31')}) in the rate table."))
+        self.assertEqual(line.interest_missing_semester, "2026 H2")
+        self.assertEqual((line.interest_date_from, line.interest_date_to),
+                         (date(2026, 6, 1), date(2026, 6, 30)))
+        self.assertEqual(line.interest, 8.63)
+        self.assertEqual(line.interest_max, 8.63)
+        self.assertEqual((line.flat_fee, line.penalty), (40.0, 100.0))
+        self.assertAlmostEqual(wizard.amount_total, 1148.63, places=2)
+        self.assertIn(
+            f"{self._d('2026-06-01')} to {self._d('2026-06-30')}: 30 days on 1,000.00\xa0€ "
+            "at 10.5 % = 8.63\xa0€", line.interest_periods_text)
+        # the claim charges the interest up to the last known day, labelled so
+        action = self._post_claim(wizard)
+        claim = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(
+            [(aml.name, aml.price_unit) for aml in claim.invoice_line_ids][0],
+            (f"Late payment interest on {invoice.name} from {self._d('2026-06-01', 'en_US')} "
+             f"to {self._d('2026-06-30', 'en_US')}", 8.63))
+        self.assertAlmostEqual(claim.amount_total, 148.63, places=2)
+        interest = invoice.dunning_claim_ids.filtered(lambda c: c.kind == "interest")
+        self.assertEqual((interest.date_from, interest.date_to, interest.amount),
+                         (date(2026, 6, 1), date(2026, 6, 30), 8.63))
+        # once the rate is known, the next claim takes up from 1 July
+        self.env["account.dunning.rate"].create({
+            "kind": "b2b", "date_from": "2026-07-01", "date_to": "2026-12-31", "rate": 10.0,
+            "status": "derived"})
+        wizard = self._wizard(invoice, "2026-08-31")
+        line = self._line(wizard, invoice)
+        self.assertFalse(line.interest_error)
+        self.assertEqual(line.claimed_up_to, date(2026, 6, 30))
+        self.assertEqual(line.interest_date_from, date(2026, 7, 1))
+        # 62 days at 10 %: 1000 * 10 * 62 / 36500 = 16.99
+        self.assertAlmostEqual(line.interest, 16.99, places=2)
+        self.assertIn("only derived from the ECB rate", wizard.warning)
+        self.assertIn(f"from {self._d('2026-07-01')} to {self._d('2026-12-31')}",
+                      wizard.warning)
 
     # ------------------------------------------------------------
     # Access rights
@@ -597,7 +674,7 @@ class TestDunningWizard(DunningCommon):
         wizard = env["account.move.dunning"].with_context(
             active_model="account.move", active_ids=invoice.ids).create({"date": "2025-07-31"})
         self.assertAlmostEqual(wizard.amount_total, 1158.37, places=2)
-        action = wizard.action_post_claim()
+        action = self._post_claim(wizard)
         claim = env["account.move"].browse(action["res_id"])
         self.assertEqual(claim.state, "posted")
         self.assertEqual(claim.create_uid, user)

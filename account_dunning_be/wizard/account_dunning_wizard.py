@@ -5,12 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import psycopg2.errors
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools.misc import formatLang
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date, formatLang
 
 from .. import law
+from ..models.account_dunning_escalation import HAND_OVER
 from ..models.account_move import _dec
 
 COURTS = [
@@ -29,6 +31,8 @@ ROUTES = [
 ]
 # Days the debtor gets to pay a claim invoice.
 CLAIM_PAYMENT_DAYS = 15
+# The wizard opens wide: invoice numbers, customers and dates fit in every language.
+DIALOG_CONTEXT = {"dialog_size": "extra-large"}
 
 
 def _fmt(env, amount, currency):
@@ -43,6 +47,32 @@ def _fmt(env, amount, currency):
     if currency.position == "before":
         return f"{currency.symbol}\N{NO-BREAK SPACE}{number}"
     return f"{number}\N{NO-BREAK SPACE}{currency.symbol}"
+
+
+def _text_lang(env):
+    """The language the texts around a figure are translated to: the context language,
+    else English (the untranslated texts); None when it is not installed."""
+    lang = env.lang or "en_US"
+    return lang if lang in dict(env["res.lang"].get_installed()) else None
+
+
+def _date(env, value):
+    """``value`` (a date) as the language of the texts around it writes it."""
+    if not value:
+        return ""
+    # English not installed: the first installed language's date format, never ISO
+    return format_date(env, value, lang_code=_text_lang(env))
+
+
+def _rate(env, rate):
+    """A yearly rate in percent as the language of the texts around it writes it, with
+    as many decimals as it has (``10,5`` in French and Dutch, ``10.5`` in English)."""
+    rate = Decimal(str(rate)).normalize()
+    digits = max(-rate.as_tuple().exponent, 0)
+    lang = _text_lang(env)
+    if not lang:
+        return f"{rate:.{digits}f}"
+    return formatLang(env(context=dict(env.context, lang=lang)), float(rate), digits=digits)
 
 
 class AccountMoveDunning(models.TransientModel):
@@ -61,12 +91,12 @@ class AccountMoveDunning(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     line_ids = fields.One2many(
-        "account.move.dunning.line", "wizard_id", compute="_compute_line_ids", store=True,
-        readonly=False,
+        "account.move.dunning.line", "wizard_id", string="Invoice lines",
+        compute="_compute_line_ids", store=True, readonly=False,
     )
     partner_ids = fields.One2many(
-        "account.move.dunning.partner", "wizard_id", compute="_compute_partner_ids",
-        store=True, readonly=False,
+        "account.move.dunning.partner", "wizard_id", string="Customers",
+        compute="_compute_partner_ids", store=True, readonly=False,
     )
     warning = fields.Text(compute="_compute_warning")
     missing_rate = fields.Boolean(compute="_compute_warning")
@@ -79,6 +109,15 @@ class AccountMoveDunning(models.TransientModel):
     )
     block_until = fields.Date(string="Blocked until")
     block_note = fields.Char(string="Note")
+    state = fields.Selection(
+        [("edit", "Edit"), ("confirm_claim", "Confirm the claim"),
+         ("confirm_letters", "Confirm the letters")],
+        default="edit", required=True,
+        help="Posting a claim and sending letters first show what will be done: nothing "
+        "is created before Confirm.",
+    )
+    # built by the wizard from escaped values (markupsafe), never from user HTML
+    preview = fields.Html(readonly=True, sanitize=False, help="What Confirm will post or send.")
 
     # ------------------------------------------------------------
     # DEFAULTS AND CHECKS
@@ -115,14 +154,14 @@ class AccountMoveDunning(models.TransientModel):
             raise UserError(self.env._(
                 "The computation date %(date)s is in the future: interest, fees and letters "
                 "can only be dated today (%(today)s) or earlier.",
-                date=fields.Date.to_string(self.date), today=fields.Date.to_string(today)))
+                date=_date(self.env, self.date), today=_date(self.env, today)))
         early = self.move_ids.filtered(
             lambda m: (m.invoice_date_due or m.invoice_date) > self.date)
         if early:
             raise UserError(self.env._(
                 "The computation date %(date)s is before the due date of %(invoices)s: "
                 "nothing is owed yet on it.",
-                date=fields.Date.to_string(self.date),
+                date=_date(self.env, self.date),
                 invoices=", ".join(early.mapped("name"))))
 
     def _missing_semesters(self):
@@ -131,32 +170,23 @@ class AccountMoveDunning(models.TransientModel):
         return sorted(set(self.line_ids.filtered("interest_missing_semester")
                           .mapped("interest_missing_semester")))
 
-    def _missing_rate_text(self, error):
-        """(semester label, translated message) for a ``law.MissingRate``."""
+    def _missing_rate_text(self, error, interest_to):
+        """(semester label, translated message) for a ``law.MissingRate`` that stopped
+        the interest after ``interest_to``."""
         if not error:
             return False, False
         return error.semester, self.env._(
-            "No interest rate for semester %(semester)s (%(date_from)s to %(date_to)s) in the "
-            "rate table.",
-            semester=error.semester, date_from=fields.Date.to_string(error.date_from),
-            date_to=fields.Date.to_string(error.date_to))
+            "Interest up to %(date)s only: no interest rate for semester %(semester)s "
+            "(%(date_from)s to %(date_to)s) in the rate table.",
+            date=_date(self.env, interest_to), semester=error.semester,
+            date_from=_date(self.env, error.date_from), date_to=_date(self.env, error.date_to))
 
     def _check_ready(self):
-        """Everything an action needs: a date on or after every due date and every rate."""
+        """Everything an action needs: a date on or after every due date. A missing
+        semester does not stop it: the interest runs to the last day the rates cover."""
         self.ensure_one()
         self.move_ids._dunning_wizard_check()
         self._check_date()
-        errors = self.line_ids.filtered("interest_error")
-        if errors:
-            message = self.env._(
-                "The late payment interest rate of semester %(semesters)s is missing: add it to "
-                "the rate table (or derive it from the ECB rate), then open the wizard again."
-                "\n%(details)s",
-                semesters=", ".join(self._missing_semesters()),
-                details="\n".join(
-                    f"{line.move_id.name}: {line.interest_error}" for line in errors))
-            action = self.env.ref("account_dunning_be.account_dunning_rate_action")
-            raise RedirectWarning(message, action.id, self.env._("Open the rate table"))
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -177,7 +207,8 @@ class AccountMoveDunning(models.TransientModel):
             wizard.partner_ids = [Command.clear()] + [
                 Command.create({"partner_id": partner.id}) for partner in partners]
 
-    @api.depends("line_ids.interest_error", "date", "move_ids")
+    @api.depends("line_ids.interest_error", "line_ids.interest_periods", "date", "move_ids",
+                 "company_id")
     def _compute_warning(self):
         for wizard in self:
             messages = []
@@ -193,13 +224,50 @@ class AccountMoveDunning(models.TransientModel):
                     invoices=", ".join(early.mapped("name"))))
             errors = wizard.line_ids.filtered("interest_error")
             wizard.missing_rate = bool(errors)
-            if errors:
+            for semester, lines in errors.grouped("interest_missing_semester").items():
                 messages.append(self.env._(
-                    "Missing interest rate for semester %(semesters)s: no interest is computed "
-                    "for %(invoices)s until the rate is added to the rate table.",
-                    semesters=", ".join(wizard._missing_semesters()),
-                    invoices=", ".join(errors.move_id.mapped("name"))))
+                    "No interest rate for semester %(semester)s: the interest of %(invoices)s "
+                    "stops on %(date)s, the last day the rate table covers. Add the rate (or "
+                    "derive it from the ECB rate) to claim the rest; a claim posted now runs "
+                    "to %(date)s only.",
+                    semester=semester, invoices=", ".join(lines.move_id.mapped("name")),
+                    date=_date(self.env, min(lines.mapped("interest_date_to")))))
+            messages += wizard._get_derived_rate_warnings()
+            messages += wizard._get_estimate_warnings()
             wizard.warning = "\n".join(messages) or False
+
+    def _get_derived_rate_warnings(self):
+        """A warning per derived rate (computed from the ECB rate, not yet published)
+        the lines' interest runs at."""
+        self.ensure_one()
+        periods = [period for line in self.line_ids
+                   for period in json.loads(line.interest_periods or "[]")]
+        if not periods:
+            return []
+        first = min(fields.Date.to_date(p["date_from"]) for p in periods)
+        last = max(fields.Date.to_date(p["date_to"]) for p in periods)
+        derived = self.env["account.dunning.rate"].sudo().search([
+            ("status", "=", "derived"), ("date_from", "<=", last), ("date_to", ">=", first),
+        ], order="date_from")
+        used = derived.filtered(lambda rate: any(
+            fields.Date.to_date(p["date_from"]) <= rate.date_to
+            and fields.Date.to_date(p["date_to"]) >= rate.date_from
+            and Decimal(p["rate"]) == _dec(rate.rate) for p in periods))
+        return [self.env._(
+            "The rate of %(rate)s %% from %(date_from)s to %(date_to)s is only derived from "
+            "the ECB rate: check it against the rate published in the Moniteur belge before "
+            "claiming.",
+            rate=_rate(self.env, rate.rate), date_from=_date(self.env, rate.date_from),
+            date_to=_date(self.env, rate.date_to)) for rate in used]
+
+    def _get_estimate_warnings(self):
+        """A warning when the company estimates no bailiff or no lawyer: the cost to
+        advance then leaves them out."""
+        self.ensure_one()
+        company = self.company_id
+        if not company or not self.line_ids:
+            return []
+        return self.env["account.move.dunning.partner"]._get_estimate_warnings(company)
 
     @api.depends("line_ids.total")
     def _compute_amount_total(self):
@@ -240,9 +308,10 @@ class AccountMoveDunning(models.TransientModel):
                 date_from = done["interest_to"] + timedelta(days=1)
                 note.append(self.env._(
                     "Interest claimed up to %(date)s: %(amount)s.",
-                    date=fields.Date.to_string(done["interest_to"]),
+                    date=_date(self.env, done["interest_to"]),
                     amount=_fmt(self.env, done["interest"], move.currency_id)))
-            semester, error = self._missing_rate_text(claim.missing_rate)
+            date_to = claim.interest_end or (self.date if date_from else False)
+            semester, error = self._missing_rate_text(claim.missing_rate, date_to)
             if done["flat_fee"]:
                 note.append(self.env._("Flat fee already claimed."))
             if done["penalty"]:
@@ -251,8 +320,8 @@ class AccountMoveDunning(models.TransientModel):
                 note.append(self.env._(
                     "Consumer: nothing may be charged before a reminder announced the amounts "
                     "and its 14-day waiting period ran out%(until)s.",
-                    until=self.env._(" (until %(date)s)", date=fields.Date.to_string(
-                        claim.waiting_end)) if claim.waiting_end else ""))
+                    until=self.env._(" (until %(date)s)", date=_date(
+                        self.env, claim.waiting_end)) if claim.waiting_end else ""))
             vals_list.append({
                 "move_id": move.id,
                 "days_late": claim.days_late,
@@ -263,6 +332,7 @@ class AccountMoveDunning(models.TransientModel):
                 "interest_periods_text": self._format_periods(periods, move.currency_id),
                 "interest_periods": json.dumps(periods),
                 "interest_date_from": date_from,
+                "interest_date_to": date_to,
                 "interest_error": error,
                 "interest_missing_semester": semester,
                 "claimed_up_to": done["interest_to"],
@@ -282,8 +352,10 @@ class AccountMoveDunning(models.TransientModel):
             self.env._(
                 "%(date_from)s to %(date_to)s: %(days)s days on %(base)s at %(rate)s %% = "
                 "%(amount)s",
-                date_from=period["date_from"], date_to=period["date_to"], days=period["days"],
-                base=_fmt(self.env, Decimal(period["base"]), currency), rate=period["rate"],
+                date_from=_date(self.env, fields.Date.to_date(period["date_from"])),
+                date_to=_date(self.env, fields.Date.to_date(period["date_to"])),
+                days=period["days"], base=_fmt(self.env, Decimal(period["base"]), currency),
+                rate=_rate(self.env, period["rate"]),
                 amount=_fmt(self.env, Decimal(period["amount"]), currency))
             for period in periods
         ) or False
@@ -316,7 +388,7 @@ class AccountMoveDunning(models.TransientModel):
             return None, self.env._(
                 "The court cost tables have no %(figure)s valid on %(date)s: add it under "
                 "Invoicing > Configuration > Dunning.",
-                figure=figure, date=fields.Date.to_string(error.on_date))
+                figure=figure, date=_date(self.env, error.on_date))
 
     # ------------------------------------------------------------
     # PUBLIC ACTIONS
@@ -330,6 +402,7 @@ class AccountMoveDunning(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Dunning"),
+            "context": DIALOG_CONTEXT,
         }
 
     def action_recompute(self):
@@ -339,16 +412,59 @@ class AccountMoveDunning(models.TransientModel):
         return self._reopen()
 
     def action_post_claim(self):
-        """Post one claim invoice per customer for the interest, flat fees and penalties
-        of the lines; the original invoices are not changed."""
+        """Show what posting the claim does: per customer the claim invoice's lines and
+        total. Nothing is created before :meth:`action_confirm`."""
         self.ensure_one()
+        lines = self._get_claim_lines()
+        self.write({"state": "confirm_claim", "preview": self._get_claim_preview(lines)})
+        return self._reopen()
+
+    def action_send_letters(self):
+        """Show which customer gets which level by which channel, and the invoices each
+        letter lists. Nothing is created or sent before :meth:`action_confirm`."""
+        self.ensure_one()
+        partners = self._get_letter_partners()
+        steps = self._get_letter_steps(partners)
+        if not any(step and step is not HAND_OVER for _key, step, _moves in steps):
+            raise UserError(self._no_letter_message())
+        self.write({"state": "confirm_letters", "preview": self._get_letters_preview(steps)})
+        return self._reopen()
+
+    def action_confirm(self):
+        """Post the claim or send the letters the preview showed."""
+        self.ensure_one()
+        if self.state == "confirm_claim":
+            return self._post_claim()
+        if self.state == "confirm_letters":
+            return self._send_letters()
+        raise UserError(self.env._("Nothing to confirm: choose Post the claim or Send letters."))
+
+    def action_back(self):
+        """Back from the preview to the lines, nothing done."""
+        self.ensure_one()
+        self.write({"state": "edit", "preview": False})
+        return self._reopen()
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: claims and letters
+    # ------------------------------------------------------------
+
+    def _get_claim_lines(self):
+        """The lines a claim charges, checked: nothing is posted from a wrong figure."""
         self._check_ready()
         lines = self.line_ids.filtered(lambda line: line.total_claim > 0)
         if not lines:
             raise UserError(self.env._(
                 "Nothing to claim: the selected invoices give no interest, flat fee or penalty "
                 "on %(date)s, or it was already claimed.",
-                date=fields.Date.to_string(self.date)))
+                date=_date(self.env, self.date)))
+        lines._check_not_claimed()
+        return lines
+
+    def _post_claim(self):
+        """One claim invoice per customer for the interest, flat fees and penalties of the
+        lines; the original invoices are not changed."""
+        lines = self._get_claim_lines()
         lines.move_id._dunning_lock_for_claim()
         lines._check_not_claimed()
         claims = self.env["account.move"]
@@ -356,28 +472,117 @@ class AccountMoveDunning(models.TransientModel):
             claims |= partner_lines._create_claim_move()
         return claims._get_records_action(name=self.env._("Claims"))
 
-    def action_send_letters(self):
-        """The next letter of each selected customer's file (or the chosen higher level),
-        through the escalation service: each letter lists every overdue open invoice of
-        the customer. The levels' delays do not hold it back; the last letter's payment
-        deadline does. The letters are then sent (e-mail) or marked printed."""
-        self.ensure_one()
+    def _get_claim_preview(self, lines):
+        """HTML: per customer the lines its claim invoice will have (in the customer's
+        language, as posted) and their total."""
+        _ = self.env._
+        parts = []
+        for partner, partner_lines in lines.grouped("partner_id").items():
+            move_vals, _sources = partner_lines.with_context(
+                lang=partner.lang)._prepare_claim_move_vals()
+            rows = [(vals["name"], vals["price_unit"])
+                    for _cmd, _id, vals in move_vals["invoice_line_ids"]]
+            total = sum(amount for _name, amount in rows)
+            parts.append(Markup(
+                "<h5>%s</h5><table class='table table-sm o_dunning_preview'>"
+                "<tbody>%s</tbody><tfoot><tr><th>%s</th>"
+                "<th class='text-end text-nowrap'>%s</th></tr></tfoot></table>") % (
+                    partner.display_name,
+                    Markup("").join(
+                        Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td></tr>")
+                        % (name, _fmt(self.env, amount, self.currency_id))
+                        for name, amount in rows),
+                    _("Total of the claim invoice"), _fmt(self.env, total, self.currency_id)))
+        intro = _("Confirm posts these claim invoices, dated %(date)s, payable within "
+                  "%(days)s days:", date=_date(self.env, self.date), days=CLAIM_PAYMENT_DAYS)
+        return Markup("<p>%s</p>") % intro + Markup("").join(parts)
+
+    def _get_letter_partners(self):
+        """The customers the letters go to, checked: a letter is dated today."""
         self._check_ready()
         today = fields.Date.context_today(self)
         if self.date != today:
             raise UserError(self.env._(
                 "Letters are dated and sent today: set the computation date to %(today)s to "
-                "send them.", today=fields.Date.to_string(today)))
+                "send them.", today=_date(self.env, today)))
         partners = self.line_ids.move_id.commercial_partner_id
         self._check_level_not_reached(partners)
+        return partners
+
+    def _get_letter_steps(self, partners):
+        """[(file key, step, overdue invoices)]: what the escalation service would do for
+        each customer file today (a level, ``HAND_OVER`` or None), decided by its own
+        rules, without creating anything."""
+        Escalation = self.env["account.dunning.escalation"]
+        groups = Escalation._get_open_items(self.date, partners)
+        files = Escalation._get_open_files(groups)
+        closed_last = Escalation._get_closed_last_letters(
+            [key for key in groups if key not in files])
+        ladders = self.env["account.dunning.level"]._get_ladders(
+            self.env["res.company"].concat(*{key[1] for key in groups}))
+        return [(key, Escalation._get_step(
+            files.get(key), moves, self.date, ladders[key[1].id], level=self.level_id,
+            ignore_delay=True, closed_last=closed_last), moves)
+            for key, moves in groups.items()]
+
+    def _get_letter_channel(self, level, partner):
+        """How the letter of ``level`` reaches ``partner``, as the letter will say it."""
+        _ = self.env._
+        contact = partner._get_dunning_contact()
+        channels = []
+        if level.action_email and contact.email:
+            channels.append(_("e-mail to %(email)s", email=contact.email))
+        if level.action_registered:
+            channels.append(_("registered letter"))
+        elif level.action_letter or (level.action_email and not contact.email):
+            channels.append(_("letter by post"))
+        return ", ".join(channels) or _("no e-mail or letter (phone call)")
+
+    def _get_letters_preview(self, steps):
+        """HTML: per customer the level, the channel and the invoices its letter lists."""
+        _ = self.env._
+        parts = []
+        for key, step, moves in steps:
+            partner = key[0]
+            if step is HAND_OVER:
+                what = _("no letter: the final level's deadline passed, the file is handed "
+                         "over")
+            elif not step:
+                what = _("no letter today (the last letter's deadline has not passed, or "
+                         "it waits for review)")
+            else:
+                what = _("%(level)s by %(channel)s", level=step.name,
+                         channel=self._get_letter_channel(step, partner))
+            rows = Markup("").join(
+                Markup("<tr><td class='text-nowrap'>%s</td><td class='text-nowrap'>%s</td>"
+                       "<td class='text-end text-nowrap'>%s</td></tr>") % (
+                    move.name, _date(self.env, move.invoice_date_due or move.invoice_date),
+                    _fmt(self.env, move.amount_residual, move.currency_id))
+                for move in moves) if step and step is not HAND_OVER else Markup("")
+            parts.append(Markup(
+                "<h5>%s: %s</h5><table class='table table-sm o_dunning_preview'>"
+                "<tbody>%s</tbody></table>") % (partner.display_name, what, rows))
+        intro = _("Confirm creates and sends these letters, dated %(date)s; each lists every "
+                  "overdue invoice of the customer:", date=_date(self.env, self.date))
+        return Markup("<p>%s</p>") % intro + Markup("").join(parts)
+
+    def _no_letter_message(self):
+        return self.env._(
+            "No letter to send: the selected invoices are paid or their dunning is "
+            "blocked, the last letter waits for review or its payment deadline (plus the "
+            "days a transfer takes) has not passed, the file was handed over after the "
+            "final level, or paper letters wait for a working day.")
+
+    def _send_letters(self):
+        """The next letter of each selected customer's file (or the chosen higher level),
+        through the escalation service: each letter lists every overdue open invoice of
+        the customer. The levels' delays do not hold it back; the last letter's payment
+        deadline does. The letters are then sent (e-mail) or marked printed."""
+        partners = self._get_letter_partners()
         letters = self.env["account.dunning.escalation"]._escalate(
             self.date, partners, level=self.level_id, ignore_delay=True)
         if not letters:
-            raise UserError(self.env._(
-                "No letter to send: the selected invoices are paid or their dunning is "
-                "blocked, the last letter waits for review or its payment deadline (plus the "
-                "days a transfer takes) has not passed, the file was handed over after the "
-                "final level, or paper letters wait for a working day."))
+            raise UserError(self._no_letter_message())
         drafts = letters.filtered(lambda letter: letter.state == "draft")
         if drafts:
             drafts.action_send()
@@ -410,23 +615,51 @@ class AccountMoveDunning(models.TransientModel):
             "dunning_block_until": self.block_until,
             "dunning_block_note": self.block_note,
         })
-        return {"type": "ir.actions.act_window_close"}
+        return moves
+
+    def _notify(self, title, message):
+        """A notification that says what was done, then the wizard closes."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_mark_disputed(self):
+        """Block the invoices' dunning as disputed; a notification says so."""
+        self.ensure_one()
         if not self.block_note:
             raise UserError(self.env._("Say what the customer disputes in the note."))
-        return self._block("disputed")
+        moves = self._block("disputed")
+        return self._notify(self.env._("Marked disputed"), self.env._(
+            "%(invoices)s of %(customers)s marked disputed: no letter goes out for them until "
+            "the dispute is settled.",
+            invoices=", ".join(moves.mapped("name")),
+            customers=", ".join(moves.commercial_partner_id.mapped("display_name"))))
 
     def action_payment_plan(self):
+        """Block the invoices' dunning until the plan ends; a notification says so."""
+        self.ensure_one()
         if not self.block_until:
             raise UserError(self.env._(
                 "Give the date the payment plan ends: dunning resumes the day after."))
         if self.block_until < self.date:
             raise UserError(self.env._(
                 "The payment plan cannot end on %(end)s, before the computation date %(date)s.",
-                end=fields.Date.to_string(self.block_until),
-                date=fields.Date.to_string(self.date)))
-        return self._block("payment_plan")
+                end=_date(self.env, self.block_until), date=_date(self.env, self.date)))
+        moves = self._block("payment_plan")
+        return self._notify(self.env._("Payment plan"), self.env._(
+            "Payment plan until %(date)s for %(invoices)s of %(customers)s: dunning resumes on "
+            "%(resume)s.",
+            date=_date(self.env, self.block_until), invoices=", ".join(moves.mapped("name")),
+            customers=", ".join(moves.commercial_partner_id.mapped("display_name")),
+            resume=_date(self.env, self.block_until + timedelta(days=1))))
 
     def action_export_xlsx(self):
         """The claim as a spreadsheet for a lawyer or a bailiff."""
@@ -532,12 +765,13 @@ class AccountMoveDunningLine(models.TransientModel):
 
     wizard_id = fields.Many2one("account.move.dunning", required=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
-    partner_id = fields.Many2one(related="move_id.commercial_partner_id", store=True)
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer",
+                                 store=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
     date_due = fields.Date(related="move_id.invoice_date_due", string="Due date")
     amount_total = fields.Monetary(related="move_id.amount_total", string="Amount")
     is_b2b = fields.Boolean(string="Enterprise", readonly=True)
-    days_late = fields.Integer(readonly=True)
+    days_late = fields.Integer(string="Days late", readonly=True)
     amount_residual = fields.Monetary(string="Outstanding", readonly=True)
     balance_history = fields.Text(readonly=True)
     interest = fields.Monetary(help="Interest to the computation date, less what earlier "
@@ -546,9 +780,15 @@ class AccountMoveDunningLine(models.TransientModel):
     interest_periods_text = fields.Text(string="Interest periods", readonly=True)
     interest_periods = fields.Text(readonly=True, help="The interest periods as JSON.")
     interest_date_from = fields.Date(string="Interest from", readonly=True)
+    interest_date_to = fields.Date(
+        string="Interest to", readonly=True,
+        help="The computation date, or the last day the rate table covers when a "
+        "semester's rate is missing: the interest stops there.")
     interest_error = fields.Char(readonly=True)
     interest_missing_semester = fields.Char(readonly=True)
-    claimed_up_to = fields.Date(string="Interest claimed up to", readonly=True)
+    claimed_up_to = fields.Date(
+        string="Claimed up to", readonly=True,
+        help="The last day of interest a posted claim invoice already charged.")
     flat_fee = fields.Monetary()
     penalty = fields.Monetary(string="Penalty or damages")
     # what law/ allows on the date, less what earlier claims charged: the most a line claims
@@ -580,11 +820,11 @@ class AccountMoveDunningLine(models.TransientModel):
         for line in self:
             done = claimed[line.move_id.id]
             if line.interest and done["interest_to"] and \
-                    done["interest_to"] >= line.wizard_id.date:
+                    done["interest_to"] >= (line.interest_date_to or line.wizard_id.date):
                 raise UserError(self.env._(
                     "The interest of %(invoice)s is already claimed up to %(date)s: choose a "
                     "later computation date.",
-                    invoice=line.move_id.name, date=fields.Date.to_string(done["interest_to"])))
+                    invoice=line.move_id.name, date=_date(self.env, done["interest_to"])))
             if line.flat_fee and done["flat_fee"]:
                 raise UserError(self.env._(
                     "The flat fee of %(invoice)s is already claimed.", invoice=line.move_id.name))
@@ -608,7 +848,7 @@ class AccountMoveDunningLine(models.TransientModel):
                         what=label, invoice=line.move_id.name,
                         amount=_fmt(self.env, amount, currency),
                         lawful=_fmt(self.env, lawful, currency),
-                        date=fields.Date.to_string(line.wizard_id.date)))
+                        date=_date(self.env, line.wizard_id.date)))
 
     def _create_claim_move(self):
         """One posted claim invoice for the lines of ``self`` (one customer)."""
@@ -657,22 +897,25 @@ class AccountMoveDunningLine(models.TransientModel):
                 if not amount:
                     continue
                 date_from = line.interest_date_from if kind == "interest" else False
+                # a missing semester stops the interest on the last day the rates cover:
+                # the claim says so, and the rest stays to be claimed
+                date_to = (line.interest_date_to or on_date) if kind == "interest" else on_date
                 if kind == "interest":
                     label = _("Late payment interest on %(invoice)s from %(date_from)s to "
                               "%(date_to)s", invoice=move.name,
-                              date_from=fields.Date.to_string(date_from),
-                              date_to=fields.Date.to_string(on_date))
+                              date_from=_date(self.env, date_from),
+                              date_to=_date(self.env, date_to))
                 elif kind == "flat_fee":
                     label = _("Flat recovery fee (law of 2 August 2002, art. 6) for "
                               "%(invoice)s due %(date)s", invoice=move.name,
-                              date=fields.Date.to_string(line.date_due))
+                              date=_date(self.env, line.date_due))
                 elif line.is_b2b:
                     label = _("Penalty clause of our terms for %(invoice)s due %(date)s",
-                              invoice=move.name, date=fields.Date.to_string(line.date_due))
+                              invoice=move.name, date=_date(self.env, line.date_due))
                 else:
                     label = _("Lump-sum damages (Code of Economic Law, Book XIX) for "
                               "%(invoice)s due %(date)s", invoice=move.name,
-                              date=fields.Date.to_string(line.date_due))
+                              date=_date(self.env, line.date_due))
                 product = company._get_dunning_claim_product(kind)
                 line_cmds.append(Command.create({
                     "sequence": sequence,
@@ -687,7 +930,7 @@ class AccountMoveDunningLine(models.TransientModel):
                     "move_id": move.id,
                     "kind": kind,
                     "date_from": date_from,
-                    "date_to": on_date,
+                    "date_to": date_to,
                     "amount": amount,
                 })
                 sequence += 1
@@ -707,7 +950,7 @@ class AccountMoveDunningLine(models.TransientModel):
             "narration": _("Interest and fees due on late payment of %(invoices)s, computed on "
                            "%(date)s. Out of the scope of VAT (damages).",
                            invoices=", ".join(self.move_id.mapped("name")),
-                           date=fields.Date.to_string(on_date)),
+                           date=_date(self.env, on_date)),
             "invoice_line_ids": line_cmds,
         }
         return move_vals, sources
@@ -732,14 +975,23 @@ class AccountMoveDunningPartner(models.TransientModel):
         "summary payment order (Judicial Code art. 1338) becomes possible.",
     )
     court = fields.Selection(COURTS, string="Competent court", compute="_compute_summary")
-    roll_fee = fields.Monetary(compute="_compute_summary")
-    legal_aid_contribution = fields.Monetary(compute="_compute_summary")
-    procedural_indemnity = fields.Monetary(compute="_compute_summary")
-    bailiff_estimate = fields.Monetary(compute="_compute_summary")
-    lawyer_estimate = fields.Monetary(compute="_compute_summary")
-    to_advance = fields.Monetary(compute="_compute_summary")
-    recoverable_if_won = fields.Monetary(compute="_compute_summary")
+    roll_fee = fields.Monetary(string="Court roll fee", compute="_compute_summary")
+    legal_aid_contribution = fields.Monetary(
+        string="Legal aid fund contribution", compute="_compute_summary")
+    procedural_indemnity = fields.Monetary(
+        compute="_compute_summary",
+        help="The basic procedural indemnity (Judicial Code art. 1022) the court awards the "
+        "winner against the loser.")
+    bailiff_estimate = fields.Monetary(string="Bailiff", compute="_compute_summary")
+    lawyer_estimate = fields.Monetary(string="Lawyer", compute="_compute_summary")
+    to_advance = fields.Monetary(
+        string="Cost to advance", compute="_compute_summary",
+        help="What going to court costs before judgment: roll fee, legal aid fund, and the "
+        "bailiff and lawyer estimates of the settings.")
+    recoverable_if_won = fields.Monetary(
+        string="Recoverable if the claim is granted", compute="_compute_summary")
     costs_error = fields.Char(compute="_compute_summary")
+    costs_warning = fields.Text(string="Cost warnings", compute="_compute_summary")
     recommendation = fields.Selection(ROUTES, compute="_compute_summary")
     recommendation_reasons = fields.Text(compute="_compute_summary")
 
@@ -784,10 +1036,27 @@ class AccountMoveDunningPartner(models.TransientModel):
                 "to_advance": costs and float(costs.to_advance),
                 "recoverable_if_won": costs and float(costs.recoverable_if_won),
                 "costs_error": error,
+                "costs_warning": "\n".join(
+                    summary._get_estimate_warnings(wizard.company_id)) or False,
                 "recommendation": result.code,
                 "recommendation_reasons": "\n".join(
                     summary._reason_text(code, params) for code, params in result.reasons),
             })
+
+    @api.model
+    def _get_estimate_warnings(self, company):
+        """The warnings for a bailiff or lawyer estimate of 0 in the company's settings:
+        the cost to advance then counts none."""
+        messages = []
+        if company and not company.dunning_bailiff_estimate:
+            messages.append(self.env._(
+                "The bailiff estimate in the settings is 0: the cost to advance counts no "
+                "bailiff (service of the writ, enforcement)."))
+        if company and not company.dunning_lawyer_estimate:
+            messages.append(self.env._(
+                "The lawyer estimate in the settings is 0: the cost to advance counts no "
+                "lawyer."))
+        return messages
 
     def _reason_text(self, code, params):
         _ = self.env._
@@ -909,7 +1178,7 @@ class AccountMove(models.Model):
                 names = ", ".join(entries.get(day, [])) or move.name
                 rows.append(self.env._(
                     "%(date)s %(documents)s: outstanding %(amount)s",
-                    date=fields.Date.to_string(day), documents=names,
+                    date=_date(self.env, day), documents=names,
                     amount=_fmt(self.env, outstanding, move.currency_id)))
             texts[move.id] = "\n".join(rows)
         return texts
@@ -922,7 +1191,8 @@ class AccountMove(models.Model):
             "res_model": "account.move.dunning",
             "view_mode": "form",
             "target": "new",
-            "context": {"active_model": "account.move", "active_ids": self.ids},
+            "context": {"active_model": "account.move", "active_ids": self.ids,
+                        **DIALOG_CONTEXT},
         }
 
 

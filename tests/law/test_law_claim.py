@@ -123,11 +123,44 @@ def test_claims_carry_forward():
 
 
 def test_missing_rate_is_named_not_guessed():
+    """1,000.00 due 1 June 2026, claimed on 7 August; 2026 H2 is not in the table.
+    Interest from 2 June to 30 June only (the last day the table covers):
+      29 days at 10.5 %: 1000 * 10.5 * 29 / 36500 = 304500 / 36500 = 8.3424... -> 8.34
+    nothing for July and August, the semester is named; the fee and the penalty need no
+    rate."""
     claim = law.invoice_claim(date(2026, 6, 1), steps(1000, date(2026, 5, 1)),
                               date(2026, 8, 7), B2B, EVERYTHING)
     assert isinstance(claim.missing_rate, law.MissingRate)
     assert claim.missing_rate.semester == "2026 H2"
-    assert claim.interest == 0
+    assert (claim.missing_rate.date_from, claim.missing_rate.date_to) == (
+        date(2026, 7, 1), date(2026, 12, 31))
+    assert claim.interest_start == date(2026, 6, 2)
+    assert claim.interest_end == date(2026, 6, 30)
+    assert claim.interest == claim.interest_total == D("8.34")
+    assert claim.flat_fee == D(40)
+    assert claim.penalty == D(100)
+    assert claim.total == D("1148.34")
+
+
+def test_missing_rate_keeps_what_earlier_letters_and_claims_said():
+    # claimed up to 15 June by a claim invoice (4.03), 12.00 on the last letter:
+    # the known interest (8.34 to 30 June) is below the letter's figure, which stands
+    invoiced = law.Invoiced(interest_to=date(2026, 6, 15), interest=D("4.03"),
+                            flat_fee=True, penalty=True)
+    previous = law.Claimed(interest=D(12))
+    claim = law.invoice_claim(date(2026, 6, 1), steps(1000, date(2026, 5, 1)),
+                              date(2026, 8, 7), B2B, EVERYTHING, invoiced=invoiced,
+                              previous=previous)
+    assert claim.missing_rate.semester == "2026 H2"
+    assert (claim.interest_total, claim.interest_invoiced, claim.interest) == (
+        D(12), D("4.03"), D("7.97"))
+    assert (claim.flat_fee, claim.penalty) == (0, 0)
+
+
+def test_no_interest_asked_no_missing_rate():
+    claim = law.invoice_claim(date(2026, 6, 1), steps(1000, date(2026, 5, 1)),
+                              date(2026, 8, 7), B2B, law.Asks(flat_fee=True))
+    assert claim.missing_rate is None and claim.interest_end is None
     assert claim.flat_fee == D(40)
 
 
@@ -215,3 +248,21 @@ def test_invoiced_interest_is_never_claimed_twice(amount, due, late, invoiced_am
     assert claim.interest + claim.interest_invoiced == claim.interest_total
     assert claim.interest >= 0
     assert (claim.flat_fee, claim.penalty) == (0, 0)
+
+
+@given(amounts, st.dates(min_value=date(2025, 7, 1), max_value=date(2026, 6, 29)),
+       st.integers(min_value=1, max_value=500))
+def test_a_missing_semester_never_lowers_the_interest_known_before_it(amount, due, late):
+    """Past the table's end the claim holds the interest up to 30 June 2026, names 2026
+    H2, and never claims less than on 30 June."""
+    on_date = due + timedelta(days=late)
+    history = [(due - timedelta(days=30), amount)]
+    claim = law.invoice_claim(due, history, on_date, B2B, EVERYTHING)
+    last_known = min(on_date, date(2026, 6, 30))
+    known = law.invoice_claim(due, history, last_known, B2B, EVERYTHING)
+    assert claim.interest == known.interest
+    assert claim.interest_end == last_known
+    if on_date > date(2026, 6, 30):
+        assert claim.missing_rate.semester == "2026 H2"
+    else:
+        assert claim.missing_rate is None

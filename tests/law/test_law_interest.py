@@ -226,6 +226,137 @@ def test_a_gap_inside_a_table_is_named():
         )
 
 
+
+# ---- a missing semester stops the interest, never zeroes it ---------------------------
+
+TABLE_2026_H2 = law.default_b2b_rates() + [
+    law.RatePeriod(date(2026, 7, 1), date(2026, 12, 31), D(10))
+]
+
+
+def test_missing_semester_stops_at_the_last_known_day():
+    # EUR 1,000.00, interest asked from 2026-06-01 to 2026-08-31; the shipped table ends
+    # 2026-06-30 (2026 H1 at 10.5 %):
+    #   2026-06-01..06-30: 30 days at 10.5 %: 1000 * 10.5 * 30 / 36500 = 315000 / 36500
+    #                                                                  =  8.6301369...
+    # 2026 H2 is missing: nothing after 30 June, the semester is named.
+    result = law.late_interest(
+        [(date(2026, 5, 31), D(1000))], date(2026, 6, 1), date(2026, 8, 31),
+        until_missing=True,
+    )
+    assert (result.amount, result.days) == (D("8.63"), 30)
+    assert (result.start, result.end) == (date(2026, 6, 1), date(2026, 6, 30))
+    assert result.is_partial
+    missing = result.missing_rate
+    assert isinstance(missing, law.MissingRate)
+    assert (missing.semester, missing.date_from, missing.date_to, missing.on_date) == (
+        "2026 H2", date(2026, 7, 1), date(2026, 12, 31), date(2026, 7, 1))
+    assert [(p.date_from, p.date_to, p.days, p.rate, p.amount) for p in result.periods] == [
+        (date(2026, 6, 1), date(2026, 6, 30), 30, D("10.5"), D("8.63"))]
+
+
+def test_missing_first_semester_of_a_year_stops_on_31_december():
+    # EUR 2,000.00 due 2026-11-15, interest 2026-11-16..2027-02-28, 2026 H2 at 10 %,
+    # 2027 H1 missing:
+    #   2026-11-16..12-31: 15 + 31 = 46 days: 2000 * 10 * 46 / 36500 = 920000 / 36500
+    #                                                                = 25.2054794...
+    result = law.late_interest(
+        [(date(2026, 11, 15), D(2000))], date(2026, 11, 16), date(2027, 2, 28),
+        rate_table=TABLE_2026_H2, until_missing=True,
+    )
+    assert (result.amount, result.days, result.end) == (D("25.21"), 46, date(2026, 12, 31))
+    assert close(result.exact, D(920000) / D(36500))
+    assert result.missing_rate.semester == "2027 H1"
+    assert (result.missing_rate.date_from, result.missing_rate.date_to) == (
+        date(2027, 1, 1), date(2027, 6, 30))
+
+
+def test_missing_from_the_first_day_covers_no_day():
+    result = law.late_interest(
+        [(date(2026, 6, 30), D(1000))], date(2026, 7, 1), date(2026, 8, 31),
+        until_missing=True,
+    )
+    assert (result.amount, result.days, result.periods) == (D(0), 0, [])
+    assert result.end == date(2026, 6, 30)  # the day before start: not one day computed
+    assert result.missing_rate.semester == "2026 H2"
+
+
+def test_a_gap_stops_the_interest_even_when_later_rates_are_known():
+    # 2024 H2 removed: interest stops on 2024-06-30 though 2025 is known
+    #   2024-01-02..06-30: 181 days at 12.5 %: 1000 * 12.5 * 181 / 36500 = 61.9863...
+    table = [p for p in law.default_b2b_rates() if p.date_from != date(2024, 7, 1)]
+    result = law.late_interest(
+        [(date(2024, 1, 1), D(1000))], date(2024, 1, 2), date(2025, 3, 1),
+        rate_table=table, until_missing=True,
+    )
+    assert (result.amount, result.end) == (D("61.99"), date(2024, 6, 30))
+    assert result.missing_rate.semester == "2024 H2"
+
+
+def test_a_covered_range_is_not_partial():
+    steps = [(date(2025, 5, 31), D(1000))]
+    strict = law.late_interest(steps, date(2025, 6, 1), date(2025, 8, 31))
+    lenient = law.late_interest(steps, date(2025, 6, 1), date(2025, 8, 31),
+                                until_missing=True)
+    assert strict == lenient
+    assert lenient.missing_rate is None and not lenient.is_partial
+
+
+@st.composite
+def invoices_past_the_table(draw):
+    """(steps, start, end) starting inside the shipped table, ending after it."""
+    start = draw(st.dates(TABLE_LAST - timedelta(days=700), TABLE_LAST))
+    end = draw(st.dates(TABLE_LAST + timedelta(days=1), TABLE_LAST + timedelta(days=500)))
+    opened = start - timedelta(days=draw(st.integers(1, 60)))
+    count = draw(st.integers(0, 3))
+    dates = sorted(draw(st.lists(st.dates(opened, end), min_size=count, max_size=count)))
+    amounts = draw(st.lists(money, min_size=count + 1, max_size=count + 1))
+    steps = [(opened, amounts[0])] + list(zip(dates, amounts[1:], strict=True))
+    return steps, start, end
+
+
+def _owed_after_the_table(steps, end):
+    """Some day after the table's end up to ``end`` bears a non-zero balance."""
+    day = TABLE_LAST + timedelta(days=1)
+    while day <= end:
+        if [amount for when, amount in steps if when < day][-1]:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+@settings(max_examples=60, deadline=None)
+@given(invoices_past_the_table())
+def test_partial_equals_the_interest_up_to_the_last_known_day(invoice):
+    steps, start, end = invoice
+    result = law.late_interest(steps, start, end, until_missing=True)
+    if not _owed_after_the_table(steps, end):
+        assert result.missing_rate is None and result.end == end
+        return
+    missing = result.missing_rate
+    assert missing.semester == "2026 H2"
+    assert result.end < missing.on_date <= end
+    known = law.late_interest(steps, start, result.end) if result.end >= start else None
+    assert result.amount == (known.amount if known else 0)
+    assert close(result.exact, known.exact if known else D(0))
+    assert close(result.exact, reference_interest(steps, start, result.end))
+    assert all(p.date_to <= result.end for p in result.periods)
+    assert result.days == (result.end - start).days + 1
+    with pytest.raises(law.MissingRate) as caught:
+        law.late_interest(steps, start, end)
+    assert caught.value.on_date == missing.on_date
+
+
+@settings(max_examples=40, deadline=None)
+@given(invoices_past_the_table(), st.integers(0, 400))
+def test_partial_never_shrinks_when_asked_for_longer(invoice, more):
+    steps, start, end = invoice
+    shorter = law.late_interest(steps, start, end, until_missing=True)
+    longer = law.late_interest(steps, start, end + timedelta(days=more), until_missing=True)
+    assert longer.exact >= shorter.exact
+    assert longer.amount >= shorter.amount
+
+
 # ---- validation ---------------------------------------------------------------------
 
 STEPS = [(date(2024, 1, 1), D(1000))]

@@ -244,7 +244,7 @@ def test_french_formal_notice(job):
         f"IBAN : {IBAN}",
         f"Mise en demeure : {noun} {invoices}",
         "Madame, Monsieur,",
-        "Malgré nos rappels précédents, repris ci-dessous, les factures ci-dessous restent "
+        "Malgré nos rappels précédents, repris ci-dessous, les factures suivantes restent "
         "impayées.",
         f"Par la présente, nous vous mettons formellement en demeure de payer le montant de "
         f"{total} au plus tard le {deadline}.",
@@ -301,7 +301,7 @@ def test_dutch_consumer_first_reminder(job):
         f"Voor {invoices} vordert deze brief geen kosten, schadevergoeding of intresten: u "
         f"hebt tot {waiting_end} (wachttermijn van 14 dagen) om zonder bijkomende kosten te "
         f"betalen.",
-        f"Indien niet betaald op die datum, vorderen wij een forfaitaire schadevergoeding van "
+        f"Bij gebrek aan betaling tegen die datum vorderen wij een forfaitaire schadevergoeding van "
         f"{amount(damages_cap(data['residual']))} (binnen de grens van Boek XIX van het "
         f"Wetboek van economisch recht) en verwijlintresten tegen de jaarlijkse rentevoet van",
         f"Gelieve {total} over te schrijven op rekening {IBAN} (rekeninghouder: Atelier Dupont "
@@ -573,7 +573,7 @@ def test_deposit_list_of_one_day_word_for_word(job):
                 + f" {french_months[deposit.month - 1]} {deposit.year}")
     head = ["Expéditeur", "Atelier Dupont SRL", "Rue de l'Industrie 42",
             "1040 Etterbeek (Bruxelles)", "Numéro d'entreprise : 0477.472.701",
-            "Lettres recommandées : bordereau de dépôt", f"Date de dépôt : {day_text}"]
+            "Lettres recommandées : liste de dépôt", f"Date de dépôt : {day_text}"]
     columns = ["N°", "Numéro de recommandé", "Destinataire", "Adresse", "Référence"]
     foot = [f"Total : {len(letters)} lettres recommandées",
             "Pour la poste : cachet dateur et signature"]

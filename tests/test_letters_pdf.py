@@ -301,8 +301,8 @@ def test_dutch_consumer_first_reminder(job):
         f"Voor {invoices} vordert deze brief geen kosten, schadevergoeding of intresten: u "
         f"hebt tot {waiting_end} (wachttermijn van 14 dagen) om zonder bijkomende kosten te "
         f"betalen.",
-        f"Bij gebrek aan betaling tegen die datum vorderen wij een forfaitaire schadevergoeding van "
-        f"{amount(damages_cap(data['residual']))} (binnen de grens van Boek XIX van het "
+        "Bij gebrek aan betaling tegen die datum vorderen wij een forfaitaire schadevergoeding "
+        f"van {amount(damages_cap(data['residual']))} (binnen de grens van Boek XIX van het "
         f"Wetboek van economisch recht) en verwijlintresten tegen de jaarlijkse rentevoet van",
         f"Gelieve {total} over te schrijven op rekening {IBAN} (rekeninghouder: Atelier Dupont "
         f"SRL), met vermelding van de gestructureerde mededeling {data['reference']}.",

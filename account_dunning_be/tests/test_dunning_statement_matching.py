@@ -172,9 +172,11 @@ class TestDunningStatementMatching(DunningCommon):
         formal.registered_date = formal.date
         self._send(formal, "2025-07-31")
         with freeze_time("2025-08-08"):
-            action = self.env["account.move.dunning"].with_context(
+            wizard = self.env["account.move.dunning"].with_context(
                 active_model="account.move", active_ids=invoice.ids,
-            ).create({"date": "2025-08-08"}).action_post_claim()
+            ).create({"date": "2025-08-08"})
+            wizard.action_post_claim()  # the preview, then Confirm posts
+            action = wizard.action_confirm()
         claim = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(claim.amount_total, 155.95)
         last = self._escalate("2025-08-21", invoice)

@@ -204,48 +204,24 @@ class AccountDunningFile(models.Model):
         letters = self.env["account.dunning.letter"].search(
             [("file_id", "in", self.ids), ("state", "!=", "cancelled")], order="date, id")
         last_by_file = {letter.file_id.id: letter for letter in letters}
-        rows = []
         for file in self:
             last = last_by_file.get(file.id)
-            out = bool(last) and last.state != "draft"
-            next_date = None
-            if out:
+            vals = {
+                "last_letter_id": last.id if last else False,
+                "level_id": last.level_id.id if last else False,
+                "payment_deadline": last.payment_deadline if last else False,
+                "last_sent_date": last and last.state != "draft" and last._get_sent_on(),
+                "next_date": False,
+            }
+            if last and last.state != "draft":
                 next_level = not last.level_id.is_final and Level._next_level(
                     ladders[file.company_id.id], last.level_id)
-                next_date = file._get_next_date(
+                vals["next_date"] = file._get_next_date(
                     next_level, last._get_sent_on(), last.payment_deadline)
-            state = file.state
-            if state not in ("handed_over", "closed"):
+            if file.state not in ("handed_over", "closed"):
                 # a letter to review, or no letter at all: the accountant acts
-                state = "waiting" if out else "open"
-            rows.append((file.id, last.id if last else None, last.level_id.id if last else None,
-                         (last.payment_deadline or None) if last else None,
-                         last._get_sent_on() if out else None, next_date, state))
-        self._write_sync_rows(rows)
-
-    def _write_sync_rows(self, rows):
-        """One UPDATE for the synced files (a write per file would cost queries per
-        customer in the nightly run), then the ORM learns what changed."""
-        fnames = ["last_letter_id", "level_id", "payment_deadline", "last_sent_date",
-                  "next_date", "state"]
-        self.flush_recordset(fnames)
-        columns = list(zip(*rows, strict=True))
-        self.env.cr.execute(SQL(
-            """UPDATE account_dunning_file AS file
-                  SET last_letter_id = data.last_letter_id, level_id = data.level_id,
-                      payment_deadline = data.payment_deadline,
-                      last_sent_date = data.last_sent_date, next_date = data.next_date,
-                      state = data.state, write_date = now() AT TIME ZONE 'UTC',
-                      write_uid = %s
-                 FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::date[],
-                             %s::date[], %s::varchar[])
-                      AS data(id, last_letter_id, level_id, payment_deadline, last_sent_date,
-                              next_date, state)
-                WHERE file.id = data.id""",
-            self.env.uid, *[list(column) for column in columns],
-        ))
-        self.invalidate_recordset(fnames + ["write_date", "write_uid"])
-        self.modified(fnames)
+                vals["state"] = "waiting" if last and last.state != "draft" else "open"
+            file.write(vals)
 
     def _close_settled(self, today):
         """Close the files of ``self`` whose customer owes nothing overdue any more (in

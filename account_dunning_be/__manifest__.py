@@ -3,7 +3,7 @@
     "name": "Belgian Dunning",
     "summary": "Chase unpaid customer invoices the Belgian way: escalating reminders, "
     "statutory interest, EUR 40 flat fee, formal notices, injunction cost estimates",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "account_dunning_be developers",

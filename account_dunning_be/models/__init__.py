@@ -4,6 +4,7 @@ from . import res_partner
 from . import account_dunning_level
 from . import account_dunning_file
 from . import account_dunning_letter
+from . import account_dunning_letter_line
 from . import account_move
 from . import account_chart_template
 from . import ir_module
@@ -11,7 +12,6 @@ from . import account_dunning_legal_table
 from . import account_dunning_rate
 from . import account_dunning_court_cost
 from . import account_dunning_claim
-from . import account_dunning_letter_report
 from . import account_dunning_escalation
 from . import ir_actions_report
 from . import account_bank_statement_line

@@ -3,7 +3,7 @@ import re
 from odoo import Command, models
 from odoo.tools import html2plaintext
 
-from .account_dunning_letter_report import format_structured_reference
+from ..tools import is_valid_structured_reference_be
 
 # a Belgian structured communication as a bank statement quotes it: +++123/4567/89012+++,
 # ***123/4567/89012***, or its twelve digits, spaced, slashed or not
@@ -26,7 +26,7 @@ class AccountBankStatementLine(models.Model):
         for text in filter(None, texts):
             for digits in STRUCTURED_COMMUNICATION.findall(text):
                 reference = "+++{}/{}/{}+++".format(*digits)
-                if reference == format_structured_reference("".join(digits)[:10]):
+                if is_valid_structured_reference_be(reference):
                     references.add(reference)
         return references
 

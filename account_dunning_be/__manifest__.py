@@ -29,18 +29,17 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
-        "views/res_partner_dunning_wizard_views.xml",
         "views/account_bank_statement_line_views.xml",
         "wizard/account_dunning_rate_derive_views.xml",
         "wizard/account_dunning_rate_import_views.xml",
-        "wizard/account_dunning_wizard_views.xml",
+        "wizard/account_move_dunning_views.xml",
         "wizard/account_dunning_letter_cancel_views.xml",
         "wizard/account_dunning_letter_register_views.xml",
         "views/account_dunning_be_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
-            "account_dunning_be/static/src/scss/account_dunning_wizard.scss",
+            "account_dunning_be/static/src/scss/account_move_dunning.scss",
         ],
         "web.assets_tests": [
             "account_dunning_be/static/src/tours/dunning_wizard_tour.js",

@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.account_dunning_be import law
 
-from .account_dunning_legal_table import to_decimal
+from ..tools import to_decimal
 
 COURTS = [
     ("justice_of_the_peace", "Justice of the peace"),

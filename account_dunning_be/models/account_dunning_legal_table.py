@@ -4,7 +4,6 @@ are loaded from ``data/legal/`` (read by ``law/``, the one source of truth), the
 the accountant, whose edits and deletions survive upgrades."""
 
 import csv
-from decimal import Decimal
 
 from odoo import api, models
 
@@ -12,11 +11,6 @@ from odoo.addons.account_dunning_be import law
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 MODULE = "account_dunning_be"
-
-
-def to_decimal(value, digits=2):
-    """A Float field value as the Decimal the law engine takes (``10.5`` -> ``10.5``)."""
-    return Decimal(str(round(value, digits)))
 
 
 def read_legal_csv(file_name):

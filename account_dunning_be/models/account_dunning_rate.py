@@ -15,7 +15,8 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.account_dunning_be import law
 
-from .account_dunning_legal_table import read_legal_csv, to_decimal
+from ..tools import to_decimal
+from .account_dunning_legal_table import read_legal_csv
 
 RATE_MAX = 30.0
 PUBLISHED_REF_RE = re.compile(r"\bMB \d{4}-\d{2}-\d{2}\b")

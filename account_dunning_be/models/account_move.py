@@ -3,22 +3,22 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from .. import law
+from ..tools import format_amount, format_date, to_decimal
 from .res_partner import ACCOUNTING_GROUPS
 
 _logger = logging.getLogger(__name__)
 
-
-def _dec(value, digits=2):
-    """An Odoo float amount as the Decimal law/ takes."""
-    return Decimal(str(float_round(value or 0.0, precision_digits=digits)))
+# The dunning wizard opens wide: invoice numbers, customers and dates fit in every language.
+DIALOG_CONTEXT = {"dialog_size": "extra-large"}
 
 
 class AccountMove(models.Model):
@@ -82,6 +82,31 @@ class AccountMove(models.Model):
         string="Interest to date", compute="_compute_dunning_interest",
         currency_field="currency_id",
         groups=ACCOUNTING_GROUPS,
+    )
+
+    dunning_claim_ids = fields.One2many(
+        "account.dunning.claim", "move_id", string="Claimed interest and fees",
+        help="What claim invoices charged for this invoice.",
+        groups=ACCOUNTING_GROUPS,
+    )
+    dunning_claim_source_ids = fields.One2many(
+        "account.dunning.claim", "claim_move_id", string="Claimed for",
+        help="The invoices and periods this claim invoice charges interest and fees for.",
+        groups=ACCOUNTING_GROUPS,
+    )
+    dunning_claim_move_ids = fields.Many2many(
+        "account.move", string="Claim invoices", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
+    )
+    dunning_claim_source_move_ids = fields.Many2many(
+        "account.move", string="Source invoices", compute="_compute_dunning_claim_links",
+        groups=ACCOUNTING_GROUPS,
+    )
+    dunning_is_claim = fields.Boolean(
+        string="Interest and fees claim", compute="_compute_dunning_is_claim", store=True,
+        groups=ACCOUNTING_GROUPS,
+        help="An invoice of interest and fees: dunning letters list it as an open item and "
+        "never charge interest, a flat fee or a penalty on it.",
     )
 
     # ------------------------------------------------------------
@@ -157,6 +182,17 @@ class AccountMove(models.Model):
             claim = claims.get(move.id)
             move.dunning_interest = float(claim.interest) if claim else 0.0
 
+    @api.depends("dunning_claim_ids.claim_move_id", "dunning_claim_source_ids.move_id")
+    def _compute_dunning_claim_links(self):
+        for move in self:
+            move.dunning_claim_move_ids = move.dunning_claim_ids.claim_move_id
+            move.dunning_claim_source_move_ids = move.dunning_claim_source_ids.move_id
+
+    @api.depends("dunning_claim_source_ids")
+    def _compute_dunning_is_claim(self):
+        for move in self:
+            move.dunning_is_claim = bool(move.dunning_claim_source_ids)
+
     # ------------------------------------------------------------
     # BUSINESS METHODS: what may be claimed
     # ------------------------------------------------------------
@@ -180,16 +216,48 @@ class AccountMove(models.Model):
         steps = {}
         for move in self:
             start = min(filter(None, (move.invoice_date, move.invoice_date_due, move.date)))
-            outstanding = _dec(move.amount_total)
+            outstanding = to_decimal(move.amount_total)
             move_steps = [(start, outstanding)]
             for day, amount in sorted(paid_by_date[move.id].items()):
-                outstanding = max(outstanding - _dec(amount), Decimal(0))
+                outstanding = max(outstanding - to_decimal(amount), Decimal(0))
                 if day <= start:
                     move_steps[0] = (start, outstanding)
                 else:
                     move_steps.append((day, outstanding))
             steps[move.id] = move_steps
         return steps
+
+    def _dunning_payment_entries(self):
+        """The payments and credit notes reconciled with the invoice: [{date, name,
+        amount}] in the invoice currency, oldest first."""
+        self.ensure_one()
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
+        partials = self.env["account.partial.reconcile"].search(
+            [("debit_move_id", "in", receivable.ids)], order="max_date, id")
+        return [{
+            "date": partial.max_date,
+            "name": partial.credit_move_id.move_id.display_name,
+            "amount": partial.debit_amount_currency,
+        } for partial in partials]
+
+    def _dunning_balance_history(self):
+        """{invoice id: text} the balance history the interest is computed on."""
+        steps = self._dunning_balance_steps()
+        texts = {}
+        for move in self:
+            entries = defaultdict(list)
+            for entry in move._dunning_payment_entries():
+                entries[entry["date"]].append(entry["name"])
+            rows = []
+            for day, outstanding in steps[move.id]:
+                names = ", ".join(entries.get(day, [])) or move.name
+                rows.append(self.env._(
+                    "%(date)s %(documents)s: outstanding %(amount)s",
+                    date=format_date(self.env, day), documents=names,
+                    amount=format_amount(self.env, outstanding, move.currency_id)))
+            texts[move.id] = "\n".join(rows)
+        return texts
 
     def _dunning_announcements(self, on_date):
         """{invoice id: law.Announcement} of the consumer reminder that first covered
@@ -206,7 +274,7 @@ class AccountMove(models.Model):
                 letter = line.letter_id
                 first[line.move_id.id] = law.Announcement(
                     letter._get_sent_on(), letter._get_channel(),
-                    _dec(line.damages_announced))
+                    to_decimal(line.damages_announced))
         return first
 
     def _dunning_previous_claims(self, on_date):
@@ -221,15 +289,35 @@ class AccountMove(models.Model):
         for line in lines:
             if line.move_id.id not in last:
                 last[line.move_id.id] = law.Claimed(
-                    interest=_dec(line.interest) + _dec(line.interest_invoiced),
-                    flat_fee=_dec(line.flat_fee), penalty=_dec(line.penalty))
+                    interest=to_decimal(line.interest) + to_decimal(line.interest_invoiced),
+                    flat_fee=to_decimal(line.flat_fee), penalty=to_decimal(line.penalty))
         return last
+
+    def _dunning_claimed(self):
+        """{invoice id: {"interest_to": last day of interest claimed or None,
+        "interest": interest claimed, "flat_fee": bool, "penalty": bool}} from the claim
+        invoices that are not cancelled."""
+        result = {
+            move.id: {"interest_to": None, "interest": 0.0, "flat_fee": False, "penalty": False}
+            for move in self
+        }
+        claims = self.env["account.dunning.claim"].sudo().search(
+            self.env["account.dunning.claim"]._get_active_domain(self))
+        for claim in claims:
+            done = result[claim.move_id.id]
+            if claim.kind == "interest":
+                done["interest"] += claim.amount
+                if not done["interest_to"] or claim.date_to > done["interest_to"]:
+                    done["interest_to"] = claim.date_to
+            else:
+                done[claim.kind] = True
+        return result
 
     def _dunning_invoiced(self):
         """{invoice id: law.Invoiced}: what posted claim invoices already charged."""
         return {
             move_id: law.Invoiced(
-                interest_to=done["interest_to"], interest=_dec(done["interest"]),
+                interest_to=done["interest_to"], interest=to_decimal(done["interest"]),
                 flat_fee=done["flat_fee"], penalty=done["penalty"])
             for move_id, done in self._dunning_claimed().items()
         }
@@ -243,12 +331,12 @@ class AccountMove(models.Model):
             regime="b2b" if is_b2b else "b2c",
             b2b_rates=b2b_table,
             legal_rates=legal_table,
-            contract_rate=_dec(company.dunning_interest_rate) or None,
+            contract_rate=to_decimal(company.dunning_interest_rate) or None,
             flat_fee=(self._dunning_in_currency(law.flat_fee_b2b(), eur, on_date)
                       if is_b2b and company.dunning_flat_fee else None),
-            penalty_percent=_dec(company.dunning_penalty_percent) or None,
-            penalty_min=_dec(company.dunning_penalty_min) or None,
-            penalty_max=_dec(company.dunning_penalty_max) or None,
+            penalty_percent=to_decimal(company.dunning_penalty_percent) or None,
+            penalty_min=to_decimal(company.dunning_penalty_min) or None,
+            penalty_max=to_decimal(company.dunning_penalty_max) or None,
             consumer_damages=company.dunning_consumer_damages,
         )
 
@@ -291,7 +379,63 @@ class AccountMove(models.Model):
         if self.currency_id == eur:
             return amount_eur
         converted = eur._convert(float(amount_eur), self.currency_id, self.company_id, on_date)
-        return _dec(converted)
+        return to_decimal(converted)
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: claim invoices
+    # ------------------------------------------------------------
+
+    def _dunning_lock_for_claim(self):
+        """Lock the invoices about to be claimed for, or tell the user someone else is on
+        them: two claims posted at the same moment never both read "nothing claimed yet"."""
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM account_move WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    tuple(self.ids),
+                ), log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(self.env._(
+                "Another user is claiming or changing %(invoices)s right now. Try again in a "
+                "moment: the wizard then shows what is left to claim.",
+                invoices=", ".join(self.mapped("name")))) from None
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: the dunning wizard
+    # ------------------------------------------------------------
+
+    def _dunning_wizard_check(self):
+        """The wizard takes posted customer invoices of one company and one currency."""
+        _ = self.env._
+        if not self:
+            raise UserError(_("Select at least one customer invoice."))
+        not_invoices = self.filtered(lambda m: m.move_type != "out_invoice")
+        if not_invoices:
+            raise UserError(_(
+                "Only customer invoices can be dunned; not %(moves)s.",
+                moves=", ".join(not_invoices.mapped("display_name"))))
+        not_posted = self.filtered(lambda m: m.state != "posted")
+        if not_posted:
+            raise UserError(_(
+                "Only posted invoices can be dunned; %(moves)s are draft or cancelled.",
+                moves=", ".join(not_posted.mapped("display_name"))))
+        if len(self.company_id) > 1:
+            raise UserError(_(
+                "The selected invoices belong to several companies (%(companies)s): select the "
+                "invoices of one company.", companies=", ".join(self.company_id.mapped("name"))))
+        if len(self.currency_id) > 1:
+            raise UserError(_(
+                "The selected invoices are in several currencies (%(currencies)s): select the "
+                "invoices of one currency.",
+                currencies=", ".join(self.currency_id.mapped("name"))))
+        undecided = self.commercial_partner_id.filtered(lambda p: not p.dunning_partner_type)
+        if undecided:
+            raise UserError(_(
+                "Say whether %(customers)s is an enterprise or a consumer (field Dunning "
+                "regime, Invoicing tab of the customer): the law that applies depends on it.",
+                customers=", ".join(undecided.mapped("display_name"))))
 
     # ------------------------------------------------------------
     # BUSINESS METHODS: escalation (decided by account.dunning.escalation)
@@ -402,6 +546,23 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.dunning_letter_line_ids.letter_id._get_records_action(
             name=self.env._("Dunning letters"))
+
+    def action_open_dunning_wizard(self):
+        """The wizard on the selected invoices (from the list or the form)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dunning"),
+            "res_model": "account.move.dunning",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids,
+                        **DIALOG_CONTEXT},
+        }
+
+    def action_open_dunning_claims(self):
+        self.ensure_one()
+        moves = self.dunning_claim_move_ids | self.dunning_claim_source_move_ids
+        return moves._get_records_action(name=self.env._("Claims"))
 
     # ------------------------------------------------------------
     # CRON

@@ -8,6 +8,20 @@ DUNNING_NON_NEGATIVE = (
     "dunning_bailiff_estimate", "dunning_lawyer_estimate", "dunning_payment_days",
 )
 
+# Default accounts of the Belgian chart (l10n_be template ids), resolved at use time:
+# late payment interest is a financial income on current assets (751), the flat fee and
+# the penalty clause a miscellaneous operating income (743).
+DEFAULT_CLAIM_ACCOUNTS = {
+    "interest": "a751",
+    "flat_fee": "a743",
+    "penalty": "a743",
+}
+CLAIM_PRODUCTS = {
+    "interest": "account_dunning_be.product_dunning_interest",
+    "flat_fee": "account_dunning_be.product_dunning_flat_fee",
+    "penalty": "account_dunning_be.product_dunning_penalty",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -100,6 +114,39 @@ class ResCompany(models.Model):
         "office; empty: the company's language.",
     )
 
+    dunning_interest_account_id = fields.Many2one(
+        "account.account", string="Interest income account", check_company=True,
+        help="Account of the late payment interest claimed; default: 751 of the Belgian chart.",
+    )
+    dunning_fee_account_id = fields.Many2one(
+        "account.account", string="Flat fee income account", check_company=True,
+        help="Account of the EUR 40 flat fees claimed; default: 743 of the Belgian chart.",
+    )
+    dunning_penalty_account_id = fields.Many2one(
+        "account.account", string="Penalty income account", check_company=True,
+        help="Account of the penalty clause or consumer damages claimed; default: 743 of the "
+        "Belgian chart.",
+    )
+    dunning_claim_journal_id = fields.Many2one(
+        "account.journal", string="Claim journal", check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Sales journal of the interest and fees claims; default: the first sales journal.",
+    )
+
+    dunning_interest_product_id = fields.Many2one(
+        "product.product", string="Interest product", domain="[('sale_ok', '=', True)]",
+        help="Product of the interest lines of a claim; default: Late payment interest.",
+    )
+    dunning_fee_product_id = fields.Many2one(
+        "product.product", string="Flat fee product", domain="[('sale_ok', '=', True)]",
+        help="Product of the flat fee lines of a claim; default: Flat recovery fee.",
+    )
+    dunning_penalty_product_id = fields.Many2one(
+        "product.product", string="Penalty product", domain="[('sale_ok', '=', True)]",
+        help="Product of the penalty or damages lines of a claim; default: Penalty clause or "
+        "consumer damages.",
+    )
+
     @api.constrains(*DUNNING_NON_NEGATIVE)
     def _check_dunning_settings(self):
         """Settings every dunning figure is computed from: a bad one would stop them all."""
@@ -126,3 +173,36 @@ class ResCompany(models.Model):
     def _dunning_default_companies(self):
         """Companies that should have the Belgian default levels: the Belgian chart."""
         return self.search([("chart_template", "=like", "be%")])
+
+    def _get_dunning_claim_product(self, kind):
+        """The product of a claim ``kind``: the company's setting, else the one shipped."""
+        self.ensure_one()
+        field = {
+            "interest": "dunning_interest_product_id",
+            "flat_fee": "dunning_fee_product_id",
+            "penalty": "dunning_penalty_product_id",
+        }[kind]
+        return self[field] or self.env.ref(CLAIM_PRODUCTS[kind], raise_if_not_found=False) \
+            or self.env["product.product"]
+
+    def _get_dunning_claim_account(self, kind):
+        """The income account of a claim ``kind``: the company's setting, else the Belgian
+        chart's default, else the sales journal's default account."""
+        self.ensure_one()
+        field = {
+            "interest": "dunning_interest_account_id",
+            "flat_fee": "dunning_fee_account_id",
+            "penalty": "dunning_penalty_account_id",
+        }[kind]
+        if self[field]:
+            return self[field]
+        account = self.env["account.chart.template"].with_company(self).ref(
+            DEFAULT_CLAIM_ACCOUNTS[kind], raise_if_not_found=False)
+        return account or self._get_dunning_claim_journal().default_account_id
+
+    def _get_dunning_claim_journal(self):
+        self.ensure_one()
+        return self.dunning_claim_journal_id or self.env["account.journal"].search([
+            *self.env["account.journal"]._check_company_domain(self),
+            ("type", "=", "sale"),
+        ], limit=1)

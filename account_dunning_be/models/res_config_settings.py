@@ -41,3 +41,17 @@ class ResConfigSettings(models.TransientModel):
     dunning_deposit_lang = fields.Selection(
         related="company_id.dunning_deposit_lang", readonly=False
     )
+    dunning_interest_account_id = fields.Many2one(
+        related="company_id.dunning_interest_account_id", readonly=False)
+    dunning_fee_account_id = fields.Many2one(
+        related="company_id.dunning_fee_account_id", readonly=False)
+    dunning_penalty_account_id = fields.Many2one(
+        related="company_id.dunning_penalty_account_id", readonly=False)
+    dunning_claim_journal_id = fields.Many2one(
+        related="company_id.dunning_claim_journal_id", readonly=False)
+    dunning_interest_product_id = fields.Many2one(
+        related="company_id.dunning_interest_product_id", readonly=False)
+    dunning_fee_product_id = fields.Many2one(
+        related="company_id.dunning_fee_product_id", readonly=False)
+    dunning_penalty_product_id = fields.Many2one(
+        related="company_id.dunning_penalty_product_id", readonly=False)

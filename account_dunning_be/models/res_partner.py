@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # who may read the dunning fields of invoices and customers: internal accounting users, never
 # a portal user reading their own invoice
@@ -96,3 +97,21 @@ class ResPartner(models.Model):
         self.ensure_one()
         commercial = self.commercial_partner_id
         return commercial.dunning_contact_id or commercial
+
+    def action_open_dunning_wizard(self):
+        """The wizard on all the customer's overdue invoices in the current company."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", today),
+        ])
+        if not moves:
+            raise UserError(self.env._(
+                "%(customer)s has no overdue invoice in %(company)s.",
+                customer=self.display_name, company=self.env.company.name))
+        return moves.action_open_dunning_wizard()

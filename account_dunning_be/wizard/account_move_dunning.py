@@ -1,78 +1,20 @@
 import io
 import json
-from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import format_date, formatLang
 
 from .. import law
 from ..models.account_dunning_escalation import HAND_OVER
-from ..models.account_move import _dec
+from ..models.account_move import DIALOG_CONTEXT
+from ..tools import format_amount, format_date, format_rate, to_decimal
 
-COURTS = [
-    ("enterprise_court", "Enterprise court"),
-    ("justice_of_the_peace", "Justice of the peace"),
-    ("first_instance", "Court of first instance"),
-]
-ROUTES = [
-    ("keep_reminding", "Keep reminding"),
-    ("payment_plan", "Payment plan"),
-    ("uncontested_b2b", "Uncontested B2B debt procedure (art. 1394/20)"),
-    ("summary_order", "Summary payment order (art. 1338)"),
-    ("summons", "Ordinary summons"),
-    ("collection_agency", "Collection agency"),
-    ("write_off", "Write off"),
-]
 # Days the debtor gets to pay a claim invoice.
 CLAIM_PAYMENT_DAYS = 15
-# The wizard opens wide: invoice numbers, customers and dates fit in every language.
-DIALOG_CONTEXT = {"dialog_size": "extra-large"}
-
-
-def _fmt(env, amount, currency):
-    """``amount`` with its currency, in the language the texts around it are translated
-    to: the context language, else English (the untranslated texts), even when English is
-    not an installed language."""
-    lang = env.lang or "en_US"
-    if lang in dict(env["res.lang"].get_installed()):
-        return formatLang(env(context=dict(env.context, lang=lang)), float(amount),
-                          currency_obj=currency)
-    number = f"{currency.round(float(amount)):,.{currency.decimal_places}f}"
-    if currency.position == "before":
-        return f"{currency.symbol}\N{NO-BREAK SPACE}{number}"
-    return f"{number}\N{NO-BREAK SPACE}{currency.symbol}"
-
-
-def _text_lang(env):
-    """The language the texts around a figure are translated to: the context language,
-    else English (the untranslated texts); None when it is not installed."""
-    lang = env.lang or "en_US"
-    return lang if lang in dict(env["res.lang"].get_installed()) else None
-
-
-def _date(env, value):
-    """``value`` (a date) as the language of the texts around it writes it."""
-    if not value:
-        return ""
-    # English not installed: the first installed language's date format, never ISO
-    return format_date(env, value, lang_code=_text_lang(env))
-
-
-def _rate(env, rate):
-    """A yearly rate in percent as the language of the texts around it writes it, with
-    as many decimals as it has (``10,5`` in French and Dutch, ``10.5`` in English)."""
-    rate = Decimal(str(rate)).normalize()
-    digits = max(-rate.as_tuple().exponent, 0)
-    lang = _text_lang(env)
-    if not lang:
-        return f"{rate:.{digits}f}"
-    return formatLang(env(context=dict(env.context, lang=lang)), float(rate), digits=digits)
 
 
 class AccountMoveDunning(models.TransientModel):
@@ -154,14 +96,14 @@ class AccountMoveDunning(models.TransientModel):
             raise UserError(self.env._(
                 "The computation date %(date)s is in the future: interest, fees and letters "
                 "can only be dated today (%(today)s) or earlier.",
-                date=_date(self.env, self.date), today=_date(self.env, today)))
+                date=format_date(self.env, self.date), today=format_date(self.env, today)))
         early = self.move_ids.filtered(
             lambda m: (m.invoice_date_due or m.invoice_date) > self.date)
         if early:
             raise UserError(self.env._(
                 "The computation date %(date)s is before the due date of %(invoices)s: "
                 "nothing is owed yet on it.",
-                date=_date(self.env, self.date),
+                date=format_date(self.env, self.date),
                 invoices=", ".join(early.mapped("name"))))
 
     def _missing_semesters(self):
@@ -178,8 +120,9 @@ class AccountMoveDunning(models.TransientModel):
         return error.semester, self.env._(
             "Interest up to %(date)s only: no interest rate for semester %(semester)s "
             "(%(date_from)s to %(date_to)s) in the rate table.",
-            date=_date(self.env, interest_to), semester=error.semester,
-            date_from=_date(self.env, error.date_from), date_to=_date(self.env, error.date_to))
+            date=format_date(self.env, interest_to), semester=error.semester,
+            date_from=format_date(self.env, error.date_from),
+            date_to=format_date(self.env, error.date_to))
 
     def _check_ready(self):
         """Everything an action needs: a date on or after every due date. A missing
@@ -231,7 +174,7 @@ class AccountMoveDunning(models.TransientModel):
                     "derive it from the ECB rate) to claim the rest; a claim posted now runs "
                     "to %(date)s only.",
                     semester=semester, invoices=", ".join(lines.move_id.mapped("name")),
-                    date=_date(self.env, min(lines.mapped("interest_date_to")))))
+                    date=format_date(self.env, min(lines.mapped("interest_date_to")))))
             messages += wizard._get_derived_rate_warnings()
             messages += wizard._get_estimate_warnings()
             wizard.warning = "\n".join(messages) or False
@@ -252,13 +195,13 @@ class AccountMoveDunning(models.TransientModel):
         used = derived.filtered(lambda rate: any(
             fields.Date.to_date(p["date_from"]) <= rate.date_to
             and fields.Date.to_date(p["date_to"]) >= rate.date_from
-            and Decimal(p["rate"]) == _dec(rate.rate) for p in periods))
+            and Decimal(p["rate"]) == to_decimal(rate.rate) for p in periods))
         return [self.env._(
             "The rate of %(rate)s %% from %(date_from)s to %(date_to)s is only derived from "
             "the ECB rate: check it against the rate published in the Moniteur belge before "
             "claiming.",
-            rate=_rate(self.env, rate.rate), date_from=_date(self.env, rate.date_from),
-            date_to=_date(self.env, rate.date_to)) for rate in used]
+            rate=format_rate(self.env, rate.rate), date_from=format_date(self.env, rate.date_from),
+            date_to=format_date(self.env, rate.date_to)) for rate in used]
 
     def _get_estimate_warnings(self):
         """A warning when the company estimates no bailiff or no lawyer: the cost to
@@ -308,8 +251,8 @@ class AccountMoveDunning(models.TransientModel):
                 date_from = done["interest_to"] + timedelta(days=1)
                 note.append(self.env._(
                     "Interest claimed up to %(date)s: %(amount)s.",
-                    date=_date(self.env, done["interest_to"]),
-                    amount=_fmt(self.env, done["interest"], move.currency_id)))
+                    date=format_date(self.env, done["interest_to"]),
+                    amount=format_amount(self.env, done["interest"], move.currency_id)))
             date_to = claim.interest_end or (self.date if date_from else False)
             semester, error = self._missing_rate_text(claim.missing_rate, date_to)
             if done["flat_fee"]:
@@ -320,7 +263,7 @@ class AccountMoveDunning(models.TransientModel):
                 note.append(self.env._(
                     "Consumer: nothing may be charged before a reminder announced the amounts "
                     "and its 14-day waiting period ran out%(until)s.",
-                    until=self.env._(" (until %(date)s)", date=_date(
+                    until=self.env._(" (until %(date)s)", date=format_date(
                         self.env, claim.waiting_end)) if claim.waiting_end else ""))
             vals_list.append({
                 "move_id": move.id,
@@ -352,11 +295,12 @@ class AccountMoveDunning(models.TransientModel):
             self.env._(
                 "%(date_from)s to %(date_to)s: %(days)s days on %(base)s at %(rate)s %% = "
                 "%(amount)s",
-                date_from=_date(self.env, fields.Date.to_date(period["date_from"])),
-                date_to=_date(self.env, fields.Date.to_date(period["date_to"])),
-                days=period["days"], base=_fmt(self.env, Decimal(period["base"]), currency),
-                rate=_rate(self.env, period["rate"]),
-                amount=_fmt(self.env, Decimal(period["amount"]), currency))
+                date_from=format_date(self.env, fields.Date.to_date(period["date_from"])),
+                date_to=format_date(self.env, fields.Date.to_date(period["date_to"])),
+                days=period["days"],
+                base=format_amount(self.env, Decimal(period["base"]), currency),
+                rate=format_rate(self.env, period["rate"]),
+                amount=format_amount(self.env, Decimal(period["amount"]), currency))
             for period in periods
         ) or False
 
@@ -367,8 +311,8 @@ class AccountMoveDunning(models.TransientModel):
         try:
             return law.injunction_costs(
                 claim, is_b2b, self.date,
-                bailiff_estimate=_dec(company.dunning_bailiff_estimate),
-                lawyer_estimate=_dec(company.dunning_lawyer_estimate),
+                bailiff_estimate=to_decimal(company.dunning_bailiff_estimate),
+                lawyer_estimate=to_decimal(company.dunning_lawyer_estimate),
                 cost_table=self.env["account.dunning.court.cost"]._get_table(),
                 indemnity_table=self.env["account.dunning.indemnity.bracket"]._get_table(),
             ), False
@@ -388,7 +332,7 @@ class AccountMoveDunning(models.TransientModel):
             return None, self.env._(
                 "The court cost tables have no %(figure)s valid on %(date)s: add it under "
                 "Invoicing > Configuration > Dunning.",
-                figure=figure, date=_date(self.env, error.on_date))
+                figure=figure, date=format_date(self.env, error.on_date))
 
     # ------------------------------------------------------------
     # PUBLIC ACTIONS
@@ -457,7 +401,7 @@ class AccountMoveDunning(models.TransientModel):
             raise UserError(self.env._(
                 "Nothing to claim: the selected invoices give no interest, flat fee or penalty "
                 "on %(date)s, or it was already claimed.",
-                date=_date(self.env, self.date)))
+                date=format_date(self.env, self.date)))
         lines._check_not_claimed()
         return lines
 
@@ -490,11 +434,12 @@ class AccountMoveDunning(models.TransientModel):
                     partner.display_name,
                     Markup("").join(
                         Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td></tr>")
-                        % (name, _fmt(self.env, amount, self.currency_id))
+                        % (name, format_amount(self.env, amount, self.currency_id))
                         for name, amount in rows),
-                    _("Total of the claim invoice"), _fmt(self.env, total, self.currency_id)))
+                    _("Total of the claim invoice"),
+                    format_amount(self.env, total, self.currency_id)))
         intro = _("Confirm posts these claim invoices, dated %(date)s, payable within "
-                  "%(days)s days:", date=_date(self.env, self.date), days=CLAIM_PAYMENT_DAYS)
+                  "%(days)s days:", date=format_date(self.env, self.date), days=CLAIM_PAYMENT_DAYS)
         return Markup("<p>%s</p>") % intro + Markup("").join(parts)
 
     def _get_letter_partners(self):
@@ -504,7 +449,7 @@ class AccountMoveDunning(models.TransientModel):
         if self.date != today:
             raise UserError(self.env._(
                 "Letters are dated and sent today: set the computation date to %(today)s to "
-                "send them.", today=_date(self.env, today)))
+                "send them.", today=format_date(self.env, today)))
         partners = self.line_ids.move_id.commercial_partner_id
         self._check_level_not_reached(partners)
         return partners
@@ -556,14 +501,14 @@ class AccountMoveDunning(models.TransientModel):
             rows = Markup("").join(
                 Markup("<tr><td class='text-nowrap'>%s</td><td class='text-nowrap'>%s</td>"
                        "<td class='text-end text-nowrap'>%s</td></tr>") % (
-                    move.name, _date(self.env, move.invoice_date_due or move.invoice_date),
-                    _fmt(self.env, move.amount_residual, move.currency_id))
+                    move.name, format_date(self.env, move.invoice_date_due or move.invoice_date),
+                    format_amount(self.env, move.amount_residual, move.currency_id))
                 for move in moves) if step and step is not HAND_OVER else Markup("")
             parts.append(Markup(
                 "<h5>%s: %s</h5><table class='table table-sm o_dunning_preview'>"
                 "<tbody>%s</tbody></table>") % (partner.display_name, what, rows))
         intro = _("Confirm creates and sends these letters, dated %(date)s; each lists every "
-                  "overdue invoice of the customer:", date=_date(self.env, self.date))
+                  "overdue invoice of the customer:", date=format_date(self.env, self.date))
         return Markup("<p>%s</p>") % intro + Markup("").join(parts)
 
     def _no_letter_message(self):
@@ -652,14 +597,15 @@ class AccountMoveDunning(models.TransientModel):
         if self.block_until < self.date:
             raise UserError(self.env._(
                 "The payment plan cannot end on %(end)s, before the computation date %(date)s.",
-                end=_date(self.env, self.block_until), date=_date(self.env, self.date)))
+                end=format_date(self.env, self.block_until),
+                date=format_date(self.env, self.date)))
         moves = self._block("payment_plan")
         return self._notify(self.env._("Payment plan"), self.env._(
             "Payment plan until %(date)s for %(invoices)s of %(customers)s: dunning resumes on "
             "%(resume)s.",
-            date=_date(self.env, self.block_until), invoices=", ".join(moves.mapped("name")),
+            date=format_date(self.env, self.block_until), invoices=", ".join(moves.mapped("name")),
             customers=", ".join(moves.commercial_partner_id.mapped("display_name")),
-            resume=_date(self.env, self.block_until + timedelta(days=1))))
+            resume=format_date(self.env, self.block_until + timedelta(days=1))))
 
     def action_export_xlsx(self):
         """The claim as a spreadsheet for a lawyer or a bailiff."""
@@ -756,463 +702,3 @@ class AccountMoveDunning(models.TransientModel):
         ) for rem in reminders])
         book.close()
         return buffer.getvalue()
-
-
-class AccountMoveDunningLine(models.TransientModel):
-    _name = "account.move.dunning.line"
-    _description = "Dunning wizard: one invoice"
-    _order = "partner_id, date_due, id"
-
-    wizard_id = fields.Many2one("account.move.dunning", required=True, ondelete="cascade")
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
-    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer",
-                                 store=True)
-    currency_id = fields.Many2one(related="move_id.currency_id")
-    date_due = fields.Date(related="move_id.invoice_date_due", string="Due date")
-    amount_total = fields.Monetary(related="move_id.amount_total", string="Amount")
-    is_b2b = fields.Boolean(string="Enterprise", readonly=True)
-    days_late = fields.Integer(string="Days late", readonly=True)
-    amount_residual = fields.Monetary(string="Outstanding", readonly=True)
-    balance_history = fields.Text(readonly=True)
-    interest = fields.Monetary(help="Interest to the computation date, less what earlier "
-                               "claims charged. You may lower it before acting.")
-    interest_computed = fields.Monetary(string="Lawful interest to date", readonly=True)
-    interest_periods_text = fields.Text(string="Interest periods", readonly=True)
-    interest_periods = fields.Text(readonly=True, help="The interest periods as JSON.")
-    interest_date_from = fields.Date(string="Interest from", readonly=True)
-    interest_date_to = fields.Date(
-        string="Interest to", readonly=True,
-        help="The computation date, or the last day the rate table covers when a "
-        "semester's rate is missing: the interest stops there.")
-    interest_error = fields.Char(readonly=True)
-    interest_missing_semester = fields.Char(readonly=True)
-    claimed_up_to = fields.Date(
-        string="Claimed up to", readonly=True,
-        help="The last day of interest a posted claim invoice already charged.")
-    flat_fee = fields.Monetary()
-    penalty = fields.Monetary(string="Penalty or damages")
-    # what law/ allows on the date, less what earlier claims charged: the most a line claims
-    interest_max = fields.Monetary(readonly=True)
-    flat_fee_max = fields.Monetary(readonly=True)
-    penalty_max = fields.Monetary(readonly=True)
-    penalty_label = fields.Char(compute="_compute_penalty_label")
-    damages_announced = fields.Monetary(string="Damages announced", readonly=True)
-    total_claim = fields.Monetary(string="Interest and fees", compute="_compute_total")
-    total = fields.Monetary(compute="_compute_total")
-    note = fields.Text(readonly=True)
-
-    @api.depends("amount_residual", "interest", "flat_fee", "penalty")
-    def _compute_total(self):
-        for line in self:
-            line.total_claim = line.interest + line.flat_fee + line.penalty
-            line.total = line.amount_residual + line.total_claim
-
-    @api.depends("is_b2b")
-    def _compute_penalty_label(self):
-        for line in self:
-            line.penalty_label = (
-                self.env._("Penalty clause") if line.is_b2b
-                else self.env._("Consumer damages (Book XIX)"))
-
-    def _check_not_claimed(self):
-        """Claims never overlap: the interest of a day is claimed once."""
-        claimed = self.move_id._dunning_claimed()
-        for line in self:
-            done = claimed[line.move_id.id]
-            if line.interest and done["interest_to"] and \
-                    done["interest_to"] >= (line.interest_date_to or line.wizard_id.date):
-                raise UserError(self.env._(
-                    "The interest of %(invoice)s is already claimed up to %(date)s: choose a "
-                    "later computation date.",
-                    invoice=line.move_id.name, date=_date(self.env, done["interest_to"])))
-            if line.flat_fee and done["flat_fee"]:
-                raise UserError(self.env._(
-                    "The flat fee of %(invoice)s is already claimed.", invoice=line.move_id.name))
-            if line.penalty and done["penalty"]:
-                raise UserError(self.env._(
-                    "The penalty of %(invoice)s is already claimed.", invoice=line.move_id.name))
-            if min(line.interest, line.flat_fee, line.penalty) < 0:
-                raise UserError(self.env._(
-                    "The amounts claimed for %(invoice)s cannot be negative.",
-                    invoice=line.move_id.name))
-            currency = line.currency_id
-            for amount, lawful, label in (
-                (line.interest, line.interest_max, self.env._("interest")),
-                (line.flat_fee, line.flat_fee_max, self.env._("flat fee")),
-                (line.penalty, line.penalty_max, self.env._("penalty or damages")),
-            ):
-                if currency.compare_amounts(amount, lawful) > 0:
-                    raise UserError(self.env._(
-                        "The %(what)s claimed for %(invoice)s (%(amount)s) exceeds what the law "
-                        "allows on %(date)s: %(lawful)s. You may lower an amount, never raise it.",
-                        what=label, invoice=line.move_id.name,
-                        amount=_fmt(self.env, amount, currency),
-                        lawful=_fmt(self.env, lawful, currency),
-                        date=_date(self.env, line.wizard_id.date)))
-
-    def _create_claim_move(self):
-        """One posted claim invoice for the lines of ``self`` (one customer)."""
-        wizard = self.wizard_id
-        company = wizard.company_id
-        partner = self.partner_id
-        move_vals, sources = self.with_context(lang=partner.lang)._prepare_claim_move_vals()
-        claim = self.env["account.move"].with_company(company).create(move_vals)
-        # its own structured communication (l10n_be, from the claim's id), even when the
-        # journal gives one per customer: a payment must say which document it settles
-        claim.payment_reference = claim._get_invoice_reference_be_invoice()
-        claim.action_post()
-        aml_by_sequence = claim.invoice_line_ids.sorted("sequence")
-        try:
-            with self.env.cr.savepoint():
-                self.env["account.dunning.claim"].create([
-                    dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
-                    for source, aml in zip(sources, aml_by_sequence, strict=True)
-                ])
-        except (psycopg2.errors.ExclusionViolation, psycopg2.errors.UniqueViolation):
-            # the database's guard (account.dunning.claim's constraints): another claim was
-            # posted since this one was computed
-            raise UserError(self.env._(
-                "Interest or fees of %(invoices)s were claimed by another user meanwhile: open "
-                "the wizard again to see what is left to claim.",
-                invoices=", ".join(self.move_id.mapped("name")))) from None
-        self.move_id._message_log_batch(bodies={
-            move.id: self.env._("Interest and fees claimed on %(claim)s.",
-                                claim=claim._get_html_link())
-            for move in self.move_id
-        })
-        return claim
-
-    def _prepare_claim_move_vals(self):
-        wizard = self.wizard_id
-        company = wizard.company_id
-        on_date = wizard.date
-        _ = self.env._
-        line_cmds = []
-        sources = []
-        sequence = 10
-        for line in self:
-            move = line.move_id
-            for kind, amount in (("interest", line.interest), ("flat_fee", line.flat_fee),
-                                 ("penalty", line.penalty)):
-                if not amount:
-                    continue
-                date_from = line.interest_date_from if kind == "interest" else False
-                # a missing semester stops the interest on the last day the rates cover:
-                # the claim says so, and the rest stays to be claimed
-                date_to = (line.interest_date_to or on_date) if kind == "interest" else on_date
-                if kind == "interest":
-                    label = _("Late payment interest on %(invoice)s from %(date_from)s to "
-                              "%(date_to)s", invoice=move.name,
-                              date_from=_date(self.env, date_from),
-                              date_to=_date(self.env, date_to))
-                elif kind == "flat_fee":
-                    label = _("Flat recovery fee (law of 2 August 2002, art. 6) for "
-                              "%(invoice)s due %(date)s", invoice=move.name,
-                              date=_date(self.env, line.date_due))
-                elif line.is_b2b:
-                    label = _("Penalty clause of our terms for %(invoice)s due %(date)s",
-                              invoice=move.name, date=_date(self.env, line.date_due))
-                else:
-                    label = _("Lump-sum damages (Code of Economic Law, Book XIX) for "
-                              "%(invoice)s due %(date)s", invoice=move.name,
-                              date=_date(self.env, line.date_due))
-                product = company._get_dunning_claim_product(kind)
-                line_cmds.append(Command.create({
-                    "sequence": sequence,
-                    "product_id": product.id if product else False,
-                    "name": label,
-                    "quantity": 1,
-                    "price_unit": amount,
-                    "account_id": company._get_dunning_claim_account(kind).id,
-                    "tax_ids": [Command.clear()],
-                }))
-                sources.append({
-                    "move_id": move.id,
-                    "kind": kind,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                    "amount": amount,
-                })
-                sequence += 1
-        journal = company._get_dunning_claim_journal()
-        if not journal:
-            raise UserError(_("The company %(company)s has no sales journal for the claim.",
-                              company=company.name))
-        move_vals = {
-            "move_type": "out_invoice",
-            "partner_id": self.partner_id.id,
-            "company_id": company.id,
-            "journal_id": journal.id,
-            "currency_id": wizard.currency_id.id,
-            "invoice_date": on_date,
-            "invoice_date_due": on_date + timedelta(days=CLAIM_PAYMENT_DAYS),
-            "invoice_origin": ", ".join(self.move_id.mapped("name")),
-            "narration": _("Interest and fees due on late payment of %(invoices)s, computed on "
-                           "%(date)s. Out of the scope of VAT (damages).",
-                           invoices=", ".join(self.move_id.mapped("name")),
-                           date=_date(self.env, on_date)),
-            "invoice_line_ids": line_cmds,
-        }
-        return move_vals, sources
-
-
-class AccountMoveDunningPartner(models.TransientModel):
-    _name = "account.move.dunning.partner"
-    _description = "Dunning wizard: one customer"
-    _order = "partner_id"
-
-    wizard_id = fields.Many2one("account.move.dunning", required=True, ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    is_b2b = fields.Boolean(string="Enterprise", compute="_compute_summary")
-    principal = fields.Monetary(string="Outstanding", compute="_compute_summary")
-    claim_total = fields.Monetary(string="Total claim", compute="_compute_summary")
-    disputed = fields.Boolean(compute="_compute_summary")
-    reminders_sent = fields.Integer(compute="_compute_summary")
-    has_written_acknowledgement = fields.Boolean(
-        string="Written acknowledgement",
-        help="The customer acknowledged the debt in writing (signed order, quote, e-mail): a "
-        "summary payment order (Judicial Code art. 1338) becomes possible.",
-    )
-    court = fields.Selection(COURTS, string="Competent court", compute="_compute_summary")
-    roll_fee = fields.Monetary(string="Court roll fee", compute="_compute_summary")
-    legal_aid_contribution = fields.Monetary(
-        string="Legal aid fund contribution", compute="_compute_summary")
-    procedural_indemnity = fields.Monetary(
-        compute="_compute_summary",
-        help="The basic procedural indemnity (Judicial Code art. 1022) the court awards the "
-        "winner against the loser.")
-    bailiff_estimate = fields.Monetary(string="Bailiff", compute="_compute_summary")
-    lawyer_estimate = fields.Monetary(string="Lawyer", compute="_compute_summary")
-    to_advance = fields.Monetary(
-        string="Cost to advance", compute="_compute_summary",
-        help="What going to court costs before judgment: roll fee, legal aid fund, and the "
-        "bailiff and lawyer estimates of the settings.")
-    recoverable_if_won = fields.Monetary(
-        string="Recoverable if the claim is granted", compute="_compute_summary")
-    costs_error = fields.Char(compute="_compute_summary")
-    costs_warning = fields.Text(string="Cost warnings", compute="_compute_summary")
-    recommendation = fields.Selection(ROUTES, compute="_compute_summary")
-    recommendation_reasons = fields.Text(compute="_compute_summary")
-
-    @api.depends("wizard_id.line_ids.total", "wizard_id.date", "has_written_acknowledgement")
-    def _compute_summary(self):
-        for summary in self:
-            wizard = summary.wizard_id
-            lines = wizard.line_ids.filtered(lambda line, s=summary: line.partner_id ==
-                                             s.partner_id)
-            partner = summary.partner_id
-            is_b2b = partner.dunning_is_b2b
-            principal = _dec(sum(lines.mapped("amount_residual")))
-            interest_penalty = _dec(sum(lines.mapped("interest")) + sum(lines.mapped("penalty")))
-            claim = _dec(sum(lines.mapped("total")))
-            moves = lines.move_id._origin
-            disputed = any(m.dunning_blocked and m.dunning_block_reason == "disputed"
-                           for m in moves)
-            # the number of reminders the most reminded invoice received
-            reminders = max((len(m.dunning_letter_line_ids.filtered(
-                lambda rem: rem.state in ("sent", "printed")))
-                for m in moves), default=0)
-            costs, error = (None, False)
-            if wizard.date:
-                costs, error = wizard._get_court_costs(claim, is_b2b)
-            result = law.recommend(
-                claim, is_b2b, disputed, costs,
-                has_written_acknowledgement=summary.has_written_acknowledgement,
-                reminders_sent=reminders, principal=principal,
-                interest_and_penalty=interest_penalty)
-            summary.update({
-                "is_b2b": is_b2b,
-                "principal": float(principal),
-                "claim_total": float(claim),
-                "disputed": disputed,
-                "reminders_sent": reminders,
-                "court": law.competent_court(claim, is_b2b),
-                "roll_fee": costs and float(costs.roll_fee),
-                "legal_aid_contribution": costs and float(costs.legal_aid_contribution),
-                "procedural_indemnity": costs and float(costs.procedural_indemnity_base),
-                "bailiff_estimate": costs and float(costs.bailiff_estimate),
-                "lawyer_estimate": costs and float(costs.lawyer_estimate),
-                "to_advance": costs and float(costs.to_advance),
-                "recoverable_if_won": costs and float(costs.recoverable_if_won),
-                "costs_error": error,
-                "costs_warning": "\n".join(
-                    summary._get_estimate_warnings(wizard.company_id)) or False,
-                "recommendation": result.code,
-                "recommendation_reasons": "\n".join(
-                    summary._reason_text(code, params) for code, params in result.reasons),
-            })
-
-    @api.model
-    def _get_estimate_warnings(self, company):
-        """The warnings for a bailiff or lawyer estimate of 0 in the company's settings:
-        the cost to advance then counts none."""
-        messages = []
-        if company and not company.dunning_bailiff_estimate:
-            messages.append(self.env._(
-                "The bailiff estimate in the settings is 0: the cost to advance counts no "
-                "bailiff (service of the writ, enforcement)."))
-        if company and not company.dunning_lawyer_estimate:
-            messages.append(self.env._(
-                "The lawyer estimate in the settings is 0: the cost to advance counts no "
-                "lawyer."))
-        return messages
-
-    def _reason_text(self, code, params):
-        _ = self.env._
-        currency = self.currency_id
-
-        # the practitioners' threshold and the court fees are euro figures
-        eur = self.env.ref("base.EUR")
-
-        def money(value):
-            return _fmt(self.env, value, currency)
-
-        texts = {
-            "disputed": lambda: _(
-                "An invoice is disputed: only a judge can settle it; never hand it to a "
-                "collection agency."),
-            "reminders": lambda: _(
-                "%(sent)s of the %(needed)s usual reminders sent (friendly reminder, second "
-                "reminder, formal notice): reminders cost nothing and settle most claims.",
-                sent=params["sent"], needed=params["needed"]),
-            "below_threshold": lambda: _(
-                "The claim of %(claim)s is below the %(threshold)s from which going to court "
-                "usually pays off.",
-                claim=money(params["claim"]),
-                threshold=_fmt(self.env, params["threshold"], eur)),
-            "above_threshold": lambda: _(
-                "The claim of %(claim)s is above the %(threshold)s from which going to court "
-                "usually pays off.",
-                claim=money(params["claim"]),
-                threshold=_fmt(self.env, params["threshold"], eur)),
-            "consumer": lambda: _("The customer is a consumer (Book XIX)."),
-            "enterprise": lambda: _("The customer is an enterprise (law of 2 August 2002)."),
-            "costs_exceed": lambda: _(
-                "Going to court means advancing %(to_advance)s, as much as or more than the "
-                "claim of %(claim)s.",
-                to_advance=money(params["to_advance"]), claim=money(params["claim"])),
-            "costs_unknown": lambda: _(
-                "The court costs could not be estimated (a figure is missing from the court "
-                "cost tables)."),
-            "recoverable": lambda: _(
-                "Court costs: %(to_advance)s to advance, %(recoverable)s recoverable from the "
-                "customer if the claim is granted.",
-                to_advance=money(params["to_advance"]),
-                recoverable=money(params["recoverable_if_won"])),
-            "written_acknowledgement": lambda: _(
-                "The customer acknowledged the debt in writing: a summary payment order "
-                "(Judicial Code art. 1338) is possible."),
-            "no_written_acknowledgement": lambda: _(
-                "No writing from the customer: a summary payment order is not possible; "
-                "summon the customer."),
-            "cap_10_percent": lambda: _(
-                "In this procedure interest and penalty together are capped at 10 %% of the "
-                "principal: at most %(cap)s on %(principal)s%(claimed)s.",
-                cap=money(params["cap"]), principal=money(params["principal"]),
-                claimed=_(" (claimed now: %(amount)s)",
-                          amount=money(params["interest_and_penalty"]))
-                if "interest_and_penalty" in params else ""),
-        }
-        return texts[code]() if code in texts else code
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    def _dunning_wizard_check(self):
-        """The wizard takes posted customer invoices of one company and one currency."""
-        _ = self.env._
-        if not self:
-            raise UserError(_("Select at least one customer invoice."))
-        not_invoices = self.filtered(lambda m: m.move_type != "out_invoice")
-        if not_invoices:
-            raise UserError(_(
-                "Only customer invoices can be dunned; not %(moves)s.",
-                moves=", ".join(not_invoices.mapped("display_name"))))
-        not_posted = self.filtered(lambda m: m.state != "posted")
-        if not_posted:
-            raise UserError(_(
-                "Only posted invoices can be dunned; %(moves)s are draft or cancelled.",
-                moves=", ".join(not_posted.mapped("display_name"))))
-        if len(self.company_id) > 1:
-            raise UserError(_(
-                "The selected invoices belong to several companies (%(companies)s): select the "
-                "invoices of one company.", companies=", ".join(self.company_id.mapped("name"))))
-        if len(self.currency_id) > 1:
-            raise UserError(_(
-                "The selected invoices are in several currencies (%(currencies)s): select the "
-                "invoices of one currency.",
-                currencies=", ".join(self.currency_id.mapped("name"))))
-        undecided = self.commercial_partner_id.filtered(lambda p: not p.dunning_partner_type)
-        if undecided:
-            raise UserError(_(
-                "Say whether %(customers)s is an enterprise or a consumer (field Dunning "
-                "regime, Invoicing tab of the customer): the law that applies depends on it.",
-                customers=", ".join(undecided.mapped("display_name"))))
-
-    def _dunning_payment_entries(self):
-        """The payments and credit notes reconciled with the invoice: [{date, name,
-        amount}] in the invoice currency, oldest first."""
-        self.ensure_one()
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable")
-        partials = self.env["account.partial.reconcile"].search(
-            [("debit_move_id", "in", receivable.ids)], order="max_date, id")
-        return [{
-            "date": partial.max_date,
-            "name": partial.credit_move_id.move_id.display_name,
-            "amount": partial.debit_amount_currency,
-        } for partial in partials]
-
-    def _dunning_balance_history(self):
-        """{invoice id: text} the balance history the interest is computed on."""
-        steps = self._dunning_balance_steps()
-        texts = {}
-        for move in self:
-            entries = defaultdict(list)
-            for entry in move._dunning_payment_entries():
-                entries[entry["date"]].append(entry["name"])
-            rows = []
-            for day, outstanding in steps[move.id]:
-                names = ", ".join(entries.get(day, [])) or move.name
-                rows.append(self.env._(
-                    "%(date)s %(documents)s: outstanding %(amount)s",
-                    date=_date(self.env, day), documents=names,
-                    amount=_fmt(self.env, outstanding, move.currency_id)))
-            texts[move.id] = "\n".join(rows)
-        return texts
-
-    def action_open_dunning_wizard(self):
-        """The wizard on the selected invoices (from the list or the form)."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Dunning"),
-            "res_model": "account.move.dunning",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": "account.move", "active_ids": self.ids,
-                        **DIALOG_CONTEXT},
-        }
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def action_open_dunning_wizard(self):
-        """The wizard on all the customer's overdue invoices in the current company."""
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        moves = self.env["account.move"].search([
-            ("commercial_partner_id", "=", self.commercial_partner_id.id),
-            ("company_id", "=", self.env.company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", today),
-        ])
-        if not moves:
-            raise UserError(self.env._(
-                "%(customer)s has no overdue invoice in %(company)s.",
-                customer=self.display_name, company=self.env.company.name))
-        return moves.action_open_dunning_wizard()

@@ -9,12 +9,10 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import law
+from ..models.account_dunning_claim import CLAIM_PAYMENT_DAYS
 from ..models.account_dunning_escalation import HAND_OVER
 from ..models.account_move import DIALOG_CONTEXT
 from ..tools import format_amount, format_date, format_rate, to_decimal
-
-# Days the debtor gets to pay a claim invoice.
-CLAIM_PAYMENT_DAYS = 15
 
 
 class AccountMoveDunning(models.TransientModel):
@@ -411,9 +409,11 @@ class AccountMoveDunning(models.TransientModel):
         lines = self._get_claim_lines()
         lines.move_id._dunning_lock_for_claim()
         lines._check_not_claimed()
+        Claim = self.env["account.dunning.claim"]
         claims = self.env["account.move"]
-        for _partner, partner_lines in lines.grouped("partner_id").items():
-            claims |= partner_lines._create_claim_move()
+        for partner_lines in lines.grouped("partner_id").values():
+            claims |= Claim._create_claim_move(
+                partner_lines.move_id, partner_lines._prepare_claim_vals_list(), self.date)
         return claims._get_records_action(name=self.env._("Claims"))
 
     def _get_claim_preview(self, lines):
@@ -422,8 +422,9 @@ class AccountMoveDunning(models.TransientModel):
         _ = self.env._
         parts = []
         for partner, partner_lines in lines.grouped("partner_id").items():
-            move_vals, _sources = partner_lines.with_context(
-                lang=partner.lang)._prepare_claim_move_vals()
+            move_vals = self.env["account.dunning.claim"].with_context(
+                lang=partner.lang)._prepare_claim_move_vals(
+                partner_lines.move_id, partner_lines._prepare_claim_vals_list(), self.date)
             rows = [(vals["name"], vals["price_unit"])
                     for _cmd, _id, vals in move_vals["invoice_line_ids"]]
             total = sum(amount for _name, amount in rows)

@@ -1,12 +1,7 @@
-from datetime import timedelta
-
-import psycopg2.errors
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import format_amount, format_date
-from .account_move_dunning import CLAIM_PAYMENT_DAYS
 
 
 class AccountMoveDunningLine(models.TransientModel):
@@ -101,107 +96,25 @@ class AccountMoveDunningLine(models.TransientModel):
                         lawful=format_amount(self.env, lawful, currency),
                         date=format_date(self.env, line.wizard_id.date)))
 
-    def _create_claim_move(self):
-        """One posted claim invoice for the lines of ``self`` (one customer)."""
-        wizard = self.wizard_id
-        company = wizard.company_id
-        partner = self.partner_id
-        move_vals, sources = self.with_context(lang=partner.lang)._prepare_claim_move_vals()
-        claim = self.env["account.move"].with_company(company).create(move_vals)
-        # its own structured communication (l10n_be, from the claim's id), even when the
-        # journal gives one per customer: a payment must say which document it settles
-        claim.payment_reference = claim._get_invoice_reference_be_invoice()
-        claim.action_post()
-        aml_by_sequence = claim.invoice_line_ids.sorted("sequence")
-        try:
-            with self.env.cr.savepoint():
-                self.env["account.dunning.claim"].create([
-                    dict(source, claim_move_id=claim.id, claim_line_id=aml.id)
-                    for source, aml in zip(sources, aml_by_sequence, strict=True)
-                ])
-        except (psycopg2.errors.ExclusionViolation, psycopg2.errors.UniqueViolation):
-            # the database's guard (account.dunning.claim's constraints): another claim was
-            # posted since this one was computed
-            raise UserError(self.env._(
-                "Interest or fees of %(invoices)s were claimed by another user meanwhile: open "
-                "the wizard again to see what is left to claim.",
-                invoices=", ".join(self.move_id.mapped("name")))) from None
-        self.move_id._message_log_batch(bodies={
-            move.id: self.env._("Interest and fees claimed on %(claim)s.",
-                                claim=claim._get_html_link())
-            for move in self.move_id
-        })
-        return claim
-
-    def _prepare_claim_move_vals(self):
-        wizard = self.wizard_id
-        company = wizard.company_id
-        on_date = wizard.date
-        _ = self.env._
-        line_cmds = []
-        sources = []
-        sequence = 10
+    def _prepare_claim_vals_list(self):
+        """What the lines of ``self`` claim, in the order of the claim invoice's lines:
+        ``account.dunning.claim`` values without the claim invoice (see
+        ``account.dunning.claim._create_claim_move``)."""
+        on_date = self.wizard_id.date
+        vals_list = []
         for line in self:
-            move = line.move_id
             for kind, amount in (("interest", line.interest), ("flat_fee", line.flat_fee),
                                  ("penalty", line.penalty)):
                 if not amount:
                     continue
-                date_from = line.interest_date_from if kind == "interest" else False
-                # a missing semester stops the interest on the last day the rates cover:
-                # the claim says so, and the rest stays to be claimed
-                date_to = (line.interest_date_to or on_date) if kind == "interest" else on_date
-                if kind == "interest":
-                    label = _("Late payment interest on %(invoice)s from %(date_from)s to "
-                              "%(date_to)s", invoice=move.name,
-                              date_from=format_date(self.env, date_from),
-                              date_to=format_date(self.env, date_to))
-                elif kind == "flat_fee":
-                    label = _("Flat recovery fee (law of 2 August 2002, art. 6) for "
-                              "%(invoice)s due %(date)s", invoice=move.name,
-                              date=format_date(self.env, line.date_due))
-                elif line.is_b2b:
-                    label = _("Penalty clause of our terms for %(invoice)s due %(date)s",
-                              invoice=move.name, date=format_date(self.env, line.date_due))
-                else:
-                    label = _("Lump-sum damages (Code of Economic Law, Book XIX) for "
-                              "%(invoice)s due %(date)s", invoice=move.name,
-                              date=format_date(self.env, line.date_due))
-                product = company._get_dunning_claim_product(kind)
-                line_cmds.append(Command.create({
-                    "sequence": sequence,
-                    "product_id": product.id if product else False,
-                    "name": label,
-                    "quantity": 1,
-                    "price_unit": amount,
-                    "account_id": company._get_dunning_claim_account(kind).id,
-                    "tax_ids": [Command.clear()],
-                }))
-                sources.append({
-                    "move_id": move.id,
+                vals_list.append({
+                    "move_id": line.move_id.id,
                     "kind": kind,
-                    "date_from": date_from,
-                    "date_to": date_to,
+                    "date_from": line.interest_date_from if kind == "interest" else False,
+                    # a missing semester stops the interest on the last day the rates cover:
+                    # the claim says so, and the rest stays to be claimed
+                    "date_to": (line.interest_date_to or on_date) if kind == "interest"
+                    else on_date,
                     "amount": amount,
                 })
-                sequence += 1
-        journal = company._get_dunning_claim_journal()
-        if not journal:
-            raise UserError(_("The company %(company)s has no sales journal for the claim.",
-                              company=company.name))
-        move_vals = {
-            "move_type": "out_invoice",
-            "partner_id": self.partner_id.id,
-            "company_id": company.id,
-            "journal_id": journal.id,
-            "currency_id": wizard.currency_id.id,
-            "invoice_date": on_date,
-            "invoice_date_due": on_date + timedelta(days=CLAIM_PAYMENT_DAYS),
-            "invoice_origin": ", ".join(self.move_id.mapped("name")),
-            "narration": _("Interest and fees due on late payment of %(invoices)s, computed on "
-                           "%(date)s. Out of the scope of VAT (damages).",
-                           invoices=", ".join(self.move_id.mapped("name")),
-                           date=format_date(self.env, on_date)),
-            "invoice_line_ids": line_cmds,
-        }
-        return move_vals, sources
+        return vals_list

@@ -4,19 +4,20 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from babel.dates import format_date as babel_format_date
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import babel_locale_parse, format_amount, format_date
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .. import law
 from ..tools import (
     belgian_language_of_zip,
+    format_amount,
+    format_date,
+    format_number,
     format_structured_reference_be,
     is_valid_structured_reference_be,
 )
@@ -64,11 +65,6 @@ TITLE_GENDERS = {
     "base.res_partner_title_madam": "female",
     "base.res_partner_title_miss": "female",
 }
-# how each language writes a date in a sentence and in a table (babel patterns); the
-# French first day of a month is "1er"
-LONG_DATE_PATTERNS = {"en": "d MMMM y"}
-SHORT_DATE_PATTERNS = {"de": "dd.MM.y"}
-SHORT_DATE_DEFAULT = "dd/MM/y"
 
 
 class AccountDunningLetter(models.Model):
@@ -351,8 +347,8 @@ class AccountDunningLetter(models.Model):
                     "The deposit date of letter %(letter)s (%(deposit)s) is not a working day: "
                     "the post office takes registered letters from Monday to Friday, public "
                     "holidays excepted. The next working day is %(next)s.",
-                    letter=letter.name, deposit=letter._fmt_date_user(letter.registered_date),
-                    next=letter._fmt_date_user(
+                    letter=letter.name, deposit=letter._fmt_date_lang(letter.registered_date),
+                    next=letter._fmt_date_lang(
                         law.add_working_days(letter.registered_date, 1))))
 
     # ------------------------------------------------------------
@@ -576,27 +572,13 @@ class AccountDunningLetter(models.Model):
     def _fmt_date_short(self, value):
         """A date in figures, for tables, as the letter's language writes it: 01/08/2026,
         01.08.2026 in German."""
-        if not value:
-            return ""
-        lang = self.lang or "en_US"
-        pattern = SHORT_DATE_PATTERNS.get(lang.split("_")[0], SHORT_DATE_DEFAULT)
-        return babel_format_date(value, format=pattern, locale=babel_locale_parse(lang))
-
-    def _fmt_date_user(self, value):
-        """A date written out in the language of the user printing (the deposit list is
-        for the post office, not for one customer)."""
-        return self._fmt_date_lang(value, self.env.lang or "en_US")
+        return format_date(self.env, value, self.lang or "en_US", "short")
 
     @api.model
-    def _fmt_date_lang(self, value, lang):
-        if not value:
-            return ""
-        locale = babel_locale_parse(lang)
-        language = lang.split("_")[0]
-        if language == "fr" and value.day == 1:
-            return "1er " + babel_format_date(value, format="MMMM y", locale=locale)
-        pattern = LONG_DATE_PATTERNS.get(language, "long")
-        return babel_format_date(value, format=pattern, locale=locale)
+    def _fmt_date_lang(self, value, lang=None):
+        """A date written out in ``lang``, default the user's (the deposit list is for the
+        post office, not for one customer)."""
+        return format_date(self.env, value, lang, "long")
 
     def _get_salutation(self):
         """(greeting, closing) in the letter's language, from the addressee's title (Mister,
@@ -682,16 +664,11 @@ class AccountDunningLetter(models.Model):
     def _fmt_number(self, value, digits=None):
         """A figure (a rate, a percent) in the letter's language: 10,50 in French, 10.50 in
         English; ``digits=None`` drops trailing zeros (10 %, 12,5 %)."""
-        if digits is None:
-            digits = len(f"{value:.6f}".rstrip("0").split(".")[1])
-        lang = self.env["res.lang"]._lang_get(self.lang or "en_US")
-        if not lang:
-            return f"{value:,.{digits}f}"
-        return lang.format(f"%.{digits}f", value, grouping=True)
+        return format_number(self.env, value, self.lang or "en_US", digits)
 
     def _fmt_amount(self, value):
         """An amount with its currency, in the letter's language, to the cent."""
-        return format_amount(self.env, value, self.currency_id, lang_code=self.lang or "en_US")
+        return format_amount(self.env, value, self.currency_id, self.lang or "en_US")
 
     def _get_letter_texts(self):
         """The sentences of the letter, in its language, values filled in.
@@ -986,7 +963,7 @@ class AccountDunningLetter(models.Model):
         for letter in self.filtered(lambda lt: lt.date > today):
             missing.append(self.env._(
                 "Letter %(letter)s is dated %(date)s, in the future: it cannot go out before "
-                "that day.", letter=letter.name, date=self._fmt_date_user(letter.date)))
+                "that day.", letter=letter.name, date=self._fmt_date_lang(letter.date)))
         for company in self.company_id:
             letters = self.filtered(lambda lt, c=company: lt.company_id == c)
             if not letters[0]._get_bank_account().acc_number:
@@ -1129,7 +1106,7 @@ class AccountDunningLetter(models.Model):
         if not letters:
             raise UserError(self.env._(
                 "There is no registered letter to deposit on %(date)s.",
-                date=self._fmt_date_user(day)))
+                date=self._fmt_date_lang(day)))
         letters._check_sendable()
         paid = letters.filtered(lambda lt: lt.state == "draft")._cancel_if_paid()
         letters -= paid

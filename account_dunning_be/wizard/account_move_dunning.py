@@ -12,7 +12,7 @@ from .. import law
 from ..models.account_dunning_claim import CLAIM_PAYMENT_DAYS
 from ..models.account_dunning_escalation import HAND_OVER
 from ..models.account_move import DIALOG_CONTEXT
-from ..tools import format_amount, format_date, format_rate, to_decimal
+from ..tools import format_amount, format_date, format_number, to_decimal
 
 
 class AccountMoveDunning(models.TransientModel):
@@ -198,7 +198,8 @@ class AccountMoveDunning(models.TransientModel):
             "The rate of %(rate)s %% from %(date_from)s to %(date_to)s is only derived from "
             "the ECB rate: check it against the rate published in the Moniteur belge before "
             "claiming.",
-            rate=format_rate(self.env, rate.rate), date_from=format_date(self.env, rate.date_from),
+            rate=format_number(self.env, rate.rate),
+            date_from=format_date(self.env, rate.date_from),
             date_to=format_date(self.env, rate.date_to)) for rate in used]
 
     def _get_estimate_warnings(self):
@@ -297,7 +298,7 @@ class AccountMoveDunning(models.TransientModel):
                 date_to=format_date(self.env, fields.Date.to_date(period["date_to"])),
                 days=period["days"],
                 base=format_amount(self.env, Decimal(period["base"]), currency),
-                rate=format_rate(self.env, period["rate"]),
+                rate=format_number(self.env, period["rate"]),
                 amount=format_amount(self.env, Decimal(period["amount"]), currency))
             for period in periods
         ) or False

@@ -3,7 +3,7 @@ import re
 from odoo import Command, models
 from odoo.tools import html2plaintext
 
-from ..tools import is_valid_structured_reference_be
+from ..tools import SOFT_RELOAD, is_valid_structured_reference_be, notification_action
 
 # a Belgian structured communication as a bank statement quotes it: +++123/4567/89012+++,
 # ***123/4567/89012***, or its twelve digits, spaced, slashed or not
@@ -102,19 +102,13 @@ class AccountBankStatementLine(models.Model):
         apply the letters' matching rule (Enterprise's bank reconciliation widget applies it
         itself, through ``account.reconcile.model``)."""
         done = self._reconcile_dunning_letters()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if done else "warning",
-                "message": self.env._(
-                    "%(count)s statement line(s) reconciled with the invoices of their dunning "
-                    "letter.", count=len(done)) if done else self.env._(
-                    "None of the selected statement lines quotes the structured communication "
-                    "of a dunning letter with open invoices."),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        if not done:
+            return notification_action(self.env._(
+                "None of the selected statement lines quotes the structured communication of "
+                "a dunning letter with open invoices."), "warning", SOFT_RELOAD)
+        return notification_action(self.env._(
+            "%(count)s statement line(s) reconciled with the invoices of their dunning "
+            "letter.", count=len(done)), next_action=SOFT_RELOAD)
 
     def _reconcile_dunning_letters(self):
         """Reconcile each line still in the suspense account with the open items its

@@ -14,12 +14,14 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .. import law
 from ..tools import (
+    SOFT_RELOAD,
     belgian_language_of_zip,
     format_amount,
     format_date,
     format_number,
     format_structured_reference_be,
     is_valid_structured_reference_be,
+    notification_action,
 )
 
 LETTER_REPORT = "account_dunning_be.account_dunning_letter_report"
@@ -407,13 +409,6 @@ class AccountDunningLetter(models.Model):
         self.ensure_one()
         return law.b2c_waiting_period_end(self._get_sent_on(), self._get_channel())
 
-    def _is_consumer_announcement(self):
-        """A consumer letter that announces, for some of its invoices, the damages and the
-        interest to come (law.ANNOUNCED: the reminder that first covers them)."""
-        self.ensure_one()
-        return not self.is_b2b and any(
-            line.claim_status == law.ANNOUNCED for line in self.line_ids)
-
     def _get_consumer_rate(self, on_date):
         """The yearly rate a consumer's interest runs at from ``on_date``: the legal
         rate, or the contractual one capped by the B2B statutory rate; None if unknown."""
@@ -426,10 +421,6 @@ class AccountDunningLetter(models.Model):
         except law.MissingRate:
             return None
         return min(rate, Decimal(str(contract))) if contract else rate
-
-    def _get_damages_announced(self):
-        self.ensure_one()
-        return sum(self.line_ids.mapped("damages_announced"))
 
     def _get_earlier_reminders(self):
         """The reminders already sent for the invoices of this letter, oldest first:
@@ -1160,17 +1151,9 @@ class AccountDunningLetter(models.Model):
         if paper:
             return paper.action_print()
         sent = emails.filtered(lambda letter: letter.state == "sent")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s letter(s) sent by e-mail: %(letters)s.", count=len(sent),
-                    letters=", ".join(sent.mapped("name"))),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(self.env._(
+            "%(count)s letter(s) sent by e-mail: %(letters)s.", count=len(sent),
+            letters=", ".join(sent.mapped("name"))), next_action=SOFT_RELOAD)
 
     def _cancel_if_paid(self):
         """Letters whose claimed invoices were all paid meanwhile are cancelled, not sent."""
@@ -1304,16 +1287,9 @@ class AccountDunningLetter(models.Model):
 
     def _notify_all_paid(self):
         """A message, not an error: an error would undo the cancellation of the letters."""
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "message": self.env._(
-                    "The invoices of these letters were paid meanwhile: they are cancelled."),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(self.env._(
+            "The invoices of these letters were paid meanwhile: they are cancelled."),
+            "warning", SOFT_RELOAD)
 
     @api.model
     def _get_latest_letters(self, moves):

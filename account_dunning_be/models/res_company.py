@@ -90,7 +90,6 @@ class ResCompany(models.Model):
         help="Dunning e-mails carry the PDF of every invoice the letter lists, besides the "
         "letter itself.",
     )
-    dunning_level_ids = fields.One2many("account.dunning.level", "company_id")
     dunning_register = fields.Char(
         string="Register of legal entities",
         translate=True,

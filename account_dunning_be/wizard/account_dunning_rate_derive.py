@@ -8,6 +8,8 @@ from odoo.tools.misc import formatLang
 
 from odoo.addons.account_dunning_be import law
 
+from ..tools import notification_action
+
 
 class AccountDunningRateDerive(models.TransientModel):
     """Add a missing B2B semester from the ECB main refinancing rate in force on its
@@ -119,16 +121,8 @@ class AccountDunningRateDerive(models.TransientModel):
             "account_dunning_be.account_dunning_rate_action"
         )
         action.update({"res_id": rate.id, "view_mode": "form", "views": [(False, "form")]})
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "message": self.env._(
-                    "Rate of semester %(semester)s derived: %(rate)s %%. It is marked "
-                    "derived until you check it against the rate published in the Belgian "
-                    "Official Gazette.",
-                    semester=label, rate=formatLang(self.env, rate.rate, digits=2)),
-                "next": action,
-            },
-        }
+        return notification_action(self.env._(
+            "Rate of semester %(semester)s derived: %(rate)s %%. It is marked derived until "
+            "you check it against the rate published in the Belgian Official Gazette.",
+            semester=label, rate=formatLang(self.env, rate.rate, digits=2),
+        ), "warning", action)

@@ -24,6 +24,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.account_dunning_be.models.account_dunning_rate import RATE_MAX
 
+from ..tools import notification_action
+
 REQUIRED_COLUMNS = ("date_from", "date_to", "rate", "kind")
 TEXT_COLUMNS = ("published_ref", "source", "note")
 
@@ -310,16 +312,8 @@ class AccountDunningRateImport(models.TransientModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_dunning_be.account_dunning_rate_action"
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(created)s rates created, %(updated)s replaced.",
-                    created=created,
-                    updated=updated,
-                ),
-                "next": action,
-            },
-        }
+        return notification_action(self.env._(
+            "%(created)s rates created, %(updated)s replaced.",
+            created=created,
+            updated=updated,
+        ), next_action=action)

@@ -12,7 +12,14 @@ from .. import law
 from ..models.account_dunning_claim import CLAIM_PAYMENT_DAYS
 from ..models.account_dunning_escalation import HAND_OVER
 from ..models.account_move import DIALOG_CONTEXT
-from ..tools import format_amount, format_date, format_number, to_decimal
+from ..tools import (
+    CLOSE,
+    format_amount,
+    format_date,
+    format_number,
+    notification_action,
+    to_decimal,
+)
 
 
 class AccountMoveDunning(models.TransientModel):
@@ -103,12 +110,6 @@ class AccountMoveDunning(models.TransientModel):
                 "nothing is owed yet on it.",
                 date=format_date(self.env, self.date),
                 invoices=", ".join(early.mapped("name"))))
-
-    def _missing_semesters(self):
-        """The semesters whose rate the lines miss (``"2026 H2"``), oldest first."""
-        self.ensure_one()
-        return sorted(set(self.line_ids.filtered("interest_missing_semester")
-                          .mapped("interest_missing_semester")))
 
     def _missing_rate_text(self, error, interest_to):
         """(semester label, translated message) for a ``law.MissingRate`` that stopped
@@ -566,17 +567,7 @@ class AccountMoveDunning(models.TransientModel):
 
     def _notify(self, title, message):
         """A notification that says what was done, then the wizard closes."""
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": "success",
-                "sticky": False,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification_action(message, next_action=CLOSE, title=title)
 
     def action_mark_disputed(self):
         """Block the invoices' dunning as disputed; a notification says so."""

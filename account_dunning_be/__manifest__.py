@@ -26,6 +26,8 @@
         "views/account_dunning_file_views.xml",
         "views/account_dunning_letter_views.xml",
         "views/account_dunning_rate_views.xml",
+        "views/account_dunning_court_cost_views.xml",
+        "views/account_dunning_indemnity_bracket_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

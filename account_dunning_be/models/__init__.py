@@ -11,6 +11,7 @@ from . import ir_module
 from . import account_dunning_legal_table
 from . import account_dunning_rate
 from . import account_dunning_court_cost
+from . import account_dunning_indemnity_bracket
 from . import account_dunning_claim
 from . import account_dunning_escalation
 from . import ir_actions_report

@@ -124,12 +124,14 @@ class AccountDunningEscalation(models.AbstractModel):
         current = file.level_id if file and last else Level
         next_level = Level._next_level(ladder, current)
         if last:
+            # the latest deadline the file's letters gave (its earlier history may have
+            # given a later one than the last letter)
+            deadline = max(filter(None, (last.payment_deadline, file.payment_deadline)))
             if not next_level or current.is_final:
-                due_on = file._get_next_date(None, last._get_sent_on(), last.payment_deadline)
+                due_on = file._get_next_date(None, last._get_sent_on(), deadline)
                 return HAND_OVER if today >= due_on else None
             due_on = file._get_next_date(
-                next_level, last._get_sent_on(), last.payment_deadline,
-                ignore_delay=ignore_delay)
+                next_level, last._get_sent_on(), deadline, ignore_delay=ignore_delay)
         else:
             if not next_level:
                 return None

@@ -196,32 +196,63 @@ class AccountDunningFile(models.Model):
     def _sync_from_letters(self):
         """Stage, last letter, deadline, next step and state from the file's live letters
         (cancelled ones never reached the customer). A handed-over or closed file keeps
-        its state."""
+        its state.
+
+        The stage is the level of the last step (letters of the earlier history are not
+        steps, see ``is_history``); the deadline is the latest any live letter gave, and
+        the next step counts its delay from the last letter."""
         if not self:
             return
         Level = self.env["account.dunning.level"]
         ladders = Level._get_ladders(self.company_id)
         letters = self.env["account.dunning.letter"].search(
             [("file_id", "in", self.ids), ("state", "!=", "cancelled")], order="date, id")
-        last_by_file = {letter.file_id.id: letter for letter in letters}
+        last_by_file, step_by_file, deadline_by_file = {}, {}, {}
+        for letter in letters:
+            key = letter.file_id.id
+            last_by_file[key] = letter
+            if not letter.is_history:
+                step_by_file[key] = letter
+            deadline_by_file[key] = max(
+                filter(None, (deadline_by_file.get(key), letter.payment_deadline)),
+                default=False)
         for file in self:
             last = last_by_file.get(file.id)
+            step = step_by_file.get(file.id) or last
+            stage = step.level_id if step else Level
+            deadline = deadline_by_file.get(file.id, False)
             vals = {
                 "last_letter_id": last.id if last else False,
-                "level_id": last.level_id.id if last else False,
-                "payment_deadline": last.payment_deadline if last else False,
+                "level_id": stage.id,
+                "payment_deadline": deadline,
                 "last_sent_date": last and last.state != "draft" and last._get_sent_on(),
                 "next_date": False,
             }
             if last and last.state != "draft":
-                next_level = not last.level_id.is_final and Level._next_level(
-                    ladders[file.company_id.id], last.level_id)
+                next_level = not stage.is_final and Level._next_level(
+                    ladders[file.company_id.id], stage)
                 vals["next_date"] = file._get_next_date(
-                    next_level, last._get_sent_on(), last.payment_deadline)
+                    next_level, last._get_sent_on(), deadline)
             if file.state not in ("handed_over", "closed"):
                 # a letter to review, or no letter at all: the accountant acts
                 vals["state"] = "waiting" if last and last.state != "draft" else "open"
             file.write(vals)
+
+    @api.model
+    def _get_earlier_history(self, letters):
+        """The letters of ``letters`` (live letters of one file) that are not steps of
+        its ladder: in date order, each letter at or below the highest level an earlier
+        one reached. The first release wrote one letter per invoice (several at a level,
+        and lower levels after higher ones); a merged customer brings its own letters.
+        What remains climbs one level at a time, as the letters of the ladder do."""
+        reached, history = None, letters.browse()
+        for letter in letters.sorted(lambda lt: (lt.date, lt.id)):
+            position = (letter.level_id.sequence, letter.level_id.id)
+            if reached is not None and position <= reached:
+                history |= letter
+            else:
+                reached = position
+        return history
 
     def _close_settled(self, today):
         """Close the files of ``self`` whose customer owes nothing overdue any more (in

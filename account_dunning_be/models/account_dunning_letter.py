@@ -146,6 +146,13 @@ class AccountDunningLetter(models.Model):
         string="Reason for cancellation", readonly=True, copy=False, tracking=True,
         help="Why a letter that had gone out was cancelled.",
     )
+    is_history = fields.Boolean(
+        string="Earlier history", readonly=True, copy=False,
+        help="A letter the customer received before it became a step of this file: one of "
+        "the first release's letters (one per invoice) at a stage the file had already "
+        "reached, or a letter of a customer merged into this one. It is kept as it went "
+        "out and its deadline holds, but the file's stage comes from its other letters.",
+    )
 
     payment_reference = fields.Char(
         string="Structured communication",
@@ -166,11 +173,15 @@ class AccountDunningLetter(models.Model):
     )
 
     def init(self):
-        # one live letter per file and level: a file never takes a level twice
+        # one live letter per file and level: a file never takes a level twice. Earlier
+        # history shares levels (the first release wrote one letter per invoice): it is
+        # not a step, and the ladder only climbs above the stage of the steps.
+        self.env.cr.execute(SQL(
+            "DROP INDEX IF EXISTS account_dunning_letter_file_level_uniq"))
         self.env.cr.execute(SQL("""
-            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_file_level_uniq
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_file_step_uniq
                 ON account_dunning_letter (file_id, level_id)
-             WHERE state != 'cancelled'
+             WHERE state != 'cancelled' AND is_history IS NOT TRUE
         """))
 
     @api.model

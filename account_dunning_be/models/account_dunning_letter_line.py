@@ -18,6 +18,7 @@ class AccountDunningLetterLine(models.Model):
     date = fields.Date(related="letter_id.date", store=True)
     company_id = fields.Many2one(related="letter_id.company_id", store=True)
     file_id = fields.Many2one(related="letter_id.file_id", store=True, index=True)
+    is_history = fields.Boolean(related="letter_id.is_history", store=True)
     currency_id = fields.Many2one(related="letter_id.currency_id")
     claim_status = fields.Selection(
         [("not_due", "Not due"), ("claim_invoice", "Interest and fees invoice"),
@@ -52,13 +53,15 @@ class AccountDunningLetterLine(models.Model):
     total = fields.Monetary(compute="_compute_total", store=True)
 
     def init(self):
-        # nothing is ever sent twice: an invoice reaches a level once in a file
-        self.env.cr.execute(SQL(
-            "DROP INDEX IF EXISTS account_dunning_letter_line_move_level_uniq"))
+        # nothing is ever sent twice: an invoice reaches a level once in a file (the
+        # letters of its earlier history aside, as for the letters' own index)
+        for old in ("account_dunning_letter_line_move_level_uniq",
+                    "account_dunning_letter_line_file_level_uniq"):
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(old)))
         self.env.cr.execute(SQL("""
-            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_line_file_level_uniq
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_letter_line_file_step_uniq
                 ON account_dunning_letter_line (file_id, move_id, level_id)
-             WHERE state != 'cancelled'
+             WHERE state != 'cancelled' AND is_history IS NOT TRUE
         """))
 
     @api.depends("amount_residual", "interest", "flat_fee", "penalty")

@@ -18,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from release_db import addon_warnings
 
 REPO = Path(__file__).resolve().parents[1]
 CONF = REPO / "build" / "odoo.conf"
@@ -164,6 +165,8 @@ def test_upgrade_keeps_data(db_copy):
     errors = [ln for ln in (proc.stdout + proc.stderr).splitlines()
               if " ERROR " in ln or " CRITICAL " in ln]
     assert not errors, "\n".join(errors)
+    warnings = addon_warnings(proc.stdout + proc.stderr)
+    assert not warnings, "the upgrade warns:\n" + "\n\n".join(warnings)
     assert psql(db_copy, names_sql) == names_before, "the upgrade changed an edited name"
     after = odoo_python(db_copy, READ_DATA % {**before, "module": MODULE})
     assert after["state"] == "installed"
@@ -203,3 +206,24 @@ def test_uninstall_cleanly(db_copy):
                          "AND column_name LIKE 'dunning\\_%'") == ""
     # and the database still loads
     assert odoo_python(db_copy, "result = len(env['account.move'].search([], limit=1)) >= 0")
+
+
+def test_install_log_has_no_warning_of_the_addon():
+    """A fresh install, as ``make test`` and the demo do it, at the info level: nothing
+    of the addon warns (a view showing a field to groups that cannot read it, a field
+    defined twice, a missing access rule, ...), and no error at all."""
+    name = f"{template_db().removesuffix('_template')}_install"[:63]
+    run(["dropdb", "--if-exists", "--force", name])
+    shutil.rmtree(filestore(name), ignore_errors=True)
+    try:
+        proc = run([sys.executable, str(odoo_src() / "odoo-bin"), "-c", str(CONF), "-d", name,
+                    "-i", MODULE, "--load-language=fr_BE,nl_BE,de_DE", "--without-demo=all",
+                    "--stop-after-init", "--log-level=info"])
+        log = proc.stdout + proc.stderr
+        assert f"module {MODULE}: creating or updating database tables" in log, \
+            "the log at the info level does not show the install"
+        warnings = addon_warnings(log)
+        assert not warnings, "the install warns:\n" + "\n\n".join(warnings)
+    finally:
+        run(["dropdb", "--if-exists", "--force", name])
+        shutil.rmtree(filestore(name), ignore_errors=True)

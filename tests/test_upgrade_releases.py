@@ -154,9 +154,24 @@ def describe(letter):
 # accountant sends what waits for review (registered letters deposited that morning).
 # Returns every letter as today's code reads it, the files and the letters written.
 REPLAY = """
+import logging
 from datetime import date, timedelta
 from freezegun import freeze_time
 from odoo.exceptions import UserError
+
+class Failures(logging.Handler):
+    # a customer whose dunning fails is logged and skipped: here that is a failure
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage() + (
+            "\\n" + logging.Formatter().formatException(record.exc_info)
+            if record.exc_info else ""))
+
+failures = Failures()
+logging.getLogger("odoo.addons.account_dunning_be").addHandler(failures)
 Move = env["account.move"]
 Letter = env["account.dunning.letter"]
 written, refused = Letter, []
@@ -177,6 +192,7 @@ env.invalidate_all()
 result = {
     "written": written.ids,
     "refused": refused,
+    "failures": failures.messages,
     "transfer_days": {c.id: c.dunning_transfer_days for c in env["res.company"].search([])},
     "letters": [{
         "id": lt.id, "name": lt.name, "state": lt.state, "date": str(lt.date),
@@ -451,6 +467,8 @@ def test_the_nights_after_the_upgrade_send_what_they_write(upgraded):
     assert replay["written"], "the nights after the upgrade wrote no letter: nothing checked"
     assert not replay["refused"], "letters the accountant could not send: " + "\n".join(
         " ".join(item) for item in replay["refused"])
+    assert not replay["failures"], "the nights logged failures:\n" + "\n".join(
+        replay["failures"])[-8000:]
 
 
 def test_the_nights_after_the_upgrade_keep_the_timeline(upgraded):

@@ -254,6 +254,54 @@ class AccountDunningFile(models.Model):
                 reached = position
         return history
 
+    def _merge_files(self, others):
+        """The open files ``others``, of customers merged into this file's customer (same
+        company and currency), join this one: their letters, invoices, messages and
+        activities move here, and the emptied files are deleted.
+
+        Every letter stays as the customer received it. The stage is the highest either
+        file reached: the invoices of the other file join at it, as an invoice falling
+        due later does, and none goes a level down; the letters that no longer raise the
+        stage become the earlier history. The next step waits for the latest deadline any
+        of the letters gave and the level's delay after the last one. A file handed over
+        to the accountant hands the joined file over. Refused while a letter waits for
+        review: two letters would then go out for one customer."""
+        self.ensure_one()
+        files = self | others
+        waiting = files.letter_ids.filtered(lambda lt: lt.state == "draft")[:1]
+        if waiting:
+            raise UserError(self.env._(
+                "Letter %(letter)s of %(customer)s waits for review: send or cancel it "
+                "before merging the customers, whose dunning files then become one.",
+                letter=waiting.name, customer=waiting.partner_id.display_name))
+        live = files.letter_ids.filtered(lambda lt: lt.state != "cancelled")
+        # flagged while each file still holds its own letters: one step per level
+        (self._get_earlier_history(live) - live.filtered("is_history")).write(
+            {"is_history": True})
+        self.env.flush_all()
+        Message = self.env["mail.message"]
+        for other in others:
+            names = ", ".join(other.letter_ids.sorted(lambda lt: (lt.date, lt.id)).mapped(
+                "name")) or self.env._("none")
+            other.letter_ids.write({"file_id": self.id})
+            self.env["account.dunning.escalation"]._join_files([(self, other.move_ids)])
+            Message.search([("model", "=", other._name), ("res_id", "=", other.id)]).write(
+                {"res_id": self.id})
+            other.activity_ids.write({"res_id": self.id})
+            self._message_log(body=self.env._(
+                "The dunning file of %(customer)s joined this one when the customers were "
+                "merged: its letters %(letters)s and its invoices are now here.",
+                customer=other.partner_id.display_name, letters=names))
+        vals = {"date_open": min(files.mapped("date_open"))}
+        if "handed_over" in others.mapped("state"):
+            vals["state"] = "handed_over"
+            vals["next_date"] = False
+        if not self.user_id and others.user_id:
+            vals["user_id"] = others.user_id[0].id
+        others.unlink()
+        self.write(vals)
+        self._sync_from_letters()
+
     def _close_settled(self, today):
         """Close the files of ``self`` whose customer owes nothing overdue any more (in
         the file's company and currency): a later overdue invoice opens a new file."""

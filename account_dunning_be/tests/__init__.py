@@ -21,3 +21,4 @@ from . import test_dunning_file_tour
 from . import test_dunning_polish
 from . import test_dunning_letter_review
 from . import test_dunning_letter_review_tour
+from . import test_dunning_partner_merge

@@ -22,3 +22,4 @@ from . import test_dunning_polish
 from . import test_dunning_letter_review
 from . import test_dunning_letter_review_tour
 from . import test_dunning_partner_merge
+from . import test_dunning_earlier_history

@@ -141,8 +141,11 @@ class AccountDunningEscalation(models.AbstractModel):
             closed = closed_last.get(moves.commercial_partner_id.id) if closed_last else None
             if closed:
                 # the deadline of a closed file's last letter still holds for the customer
+                # (the latest of the file: its earlier history may have given a later one)
+                deadline = max(filter(None, (closed.payment_deadline,
+                                             closed.file_id.payment_deadline)))
                 due_on = max(due_on, self.env["account.dunning.file"]._earliest_after_deadline(
-                    closed.payment_deadline, company))
+                    deadline, company))
         if today < due_on:
             return None
         target = next_level

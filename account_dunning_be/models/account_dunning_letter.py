@@ -148,10 +148,10 @@ class AccountDunningLetter(models.Model):
     )
     is_history = fields.Boolean(
         string="Earlier history", readonly=True, copy=False,
-        help="A letter the customer received before it became a step of this file: one of "
-        "the first release's letters (one per invoice) at a stage the file had already "
-        "reached, or a letter of a customer merged into this one. It is kept as it went "
-        "out and its deadline holds, but the file's stage comes from its other letters.",
+        help="A letter the customer received that is not a step of the file: a letter of "
+        "the first release (one per invoice) at a stage the file had already reached, or "
+        "of a customer merged into this one. It is kept as it went out and its deadline "
+        "holds; the file's stage comes from its other letters.",
     )
 
     payment_reference = fields.Char(
